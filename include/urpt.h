@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: ((GPL-2.0 WITH Linux-syscall-note) OR MIT) */
+/*
+ * urpt: io_uring passthrough for any block disk -- the user/kernel ABI.
+ *
+ * This header is the one contract between urpt.ko and user space. It is
+ * included by the kernel module, by liburpt and by the tests.
+ *
+ * Data node /dev/urptN: a ring set up with IORING_SETUP_SQE128 and
+ * IORING_SETUP_CQE32 submits IORING_OP_URING_CMD with sqe->cmd_op set to a
+ * URPT_CMD_* value and a struct urpt_cmd in the SQE's 80-byte command area.
+ * The completion's res is the number of bytes transferred or -errno; its
+ * first extra word (big_cqe[0]) carries the details encoded by URPT_RES2_*,
+ * the second extra word is always zero.
+ *
+ * Control node /dev/urpt-control: ioctls URPT_CTL_* attach, detach and
+ * list backing block devices (attach and detach need CAP_SYS_ADMIN).
+ */
+#ifndef _UAPI_URPT_H
+#define _UAPI_URPT_H
+
+#include <linux/types.h>
+#include <linux/ioctl.h>
+#include <linux/const.h>
+
+#define URPT_ABI_VERSION	1
+
+#define URPT_IOC_MAGIC		0xE5
+
+/*
+ * sqe->cmd_op values. They are ioctl-style numbers that encode the size of
+ * struct urpt_cmd, as NVMe's NVME_URING_CMD_IO does; numbers 0x80 and up
+ * are left free so that another personality can share the node.
+ */
+#define URPT_CMD_INFO		_IOR(URPT_IOC_MAGIC, 0x01, struct urpt_cmd)
+#define URPT_CMD_READ		_IOR(URPT_IOC_MAGIC, 0x02, struct urpt_cmd)
+#define URPT_CMD_WRITE		_IOW(URPT_IOC_MAGIC, 0x03, struct urpt_cmd)
+#define URPT_CMD_FLUSH		_IO(URPT_IOC_MAGIC, 0x04)
+
+/*
+ * The command, in the 80-byte area of a 128-byte SQE (sqe->cmd).
+ *
+ * version must be URPT_ABI_VERSION; flags must only hold bits defined for
+ * the command (none in version 1); every rsvd field must be zero. Anything
+ * else fails with -EINVAL before the disk is touched.
+ *
+ * INFO:  addr/len is a buffer for struct urpt_info; len >= URPT_INFO_SIZE_V1.
+ *        offset must be 0. res = bytes of struct urpt_info written.
+ * READ:  read len bytes at byte offset of the disk into addr.
+ * WRITE: write len bytes from addr at byte offset of the disk.
+ *        offset and len are multiples of the logical block size, len > 0,
+ *        len <= urpt_info.max_transfer, addr is aligned to
+ *        urpt_info.dma_alignment; res = len on success.
+ * FLUSH: offset, addr and len must be 0. res = 0 on success.
+ */
+struct urpt_cmd {
+	__u8	version;
+	__u8	rsvd0[3];
+	__u32	flags;
+	__u64	offset;
+	__u64	addr;
+	__u32	len;
+	__u32	rsvd1;
+	__u64	rsvd2[6];
+};
+
+#define URPT_CMD_SIZE		80
+
+/*
+ * big_cqe[0] of every command that reached the disk (READ, WRITE, FLUSH)
+ * and of INFO. Commands refused while being validated complete with only
+ * res set and both extra words zero.
+ *
+ *   bits  0..7   block-layer status (blk_status_t; 0 is BLK_STS_OK): why
+ *                res is -EIO, -ENOSPC, -ETIMEDOUT...
+ *   bits  8..15  number of bios the driver submitted (saturates at 255)
+ *   bits 16..63  time the command spent in the driver, from the moment
+ *                io_uring handed it over to the moment it was completed,
+ *                in nanoseconds (saturates at 2^48 - 1, ~78 hours)
+ */
+#define URPT_RES2_STATUS_SHIFT	0
+#define URPT_RES2_STATUS_MASK	0xffULL
+#define URPT_RES2_BIOS_SHIFT	8
+#define URPT_RES2_BIOS_MASK	0xffULL
+#define URPT_RES2_NS_SHIFT	16
+#define URPT_RES2_NS_MASK	0xffffffffffffULL
+
+/* urpt_info.features */
+#define URPT_FEAT_READ_ONLY	_BITULL(0)	/* attached without write access */
+#define URPT_FEAT_WRITE_CACHE	_BITULL(1)	/* volatile cache: FLUSH matters */
+#define URPT_FEAT_FUA		_BITULL(2)	/* disk honours FUA natively */
+#define URPT_FEAT_ROTATIONAL	_BITULL(3)
+#define URPT_FEAT_PARTITION	_BITULL(4)	/* backing device is a partition */
+
+#define URPT_DISK_NAME_LEN	32
+
+/* Filled by URPT_CMD_INFO. Later versions only append fields. */
+struct urpt_info {
+	__u32	version;		/* URPT_ABI_VERSION of the module */
+	__u32	size;			/* sizeof(struct urpt_info) of the module */
+	__u64	capacity;		/* bytes */
+	__u32	logical_block_size;	/* bytes */
+	__u32	physical_block_size;	/* bytes */
+	__u32	max_transfer;		/* bytes, longest READ/WRITE */
+	__u32	dma_alignment;		/* bytes a buffer address must align to */
+	__u64	features;		/* URPT_FEAT_* */
+	char	disk_name[URPT_DISK_NAME_LEN];	/* e.g. "vdb1", NUL-terminated */
+	__u64	rsvd[8];
+};
+
+#define URPT_INFO_SIZE_V1	136
+
+/* Control node ioctls. */
+
+/* urpt_ctl_attach.flags */
+#define URPT_ATTACH_READ_ONLY	_BITUL(0)	/* open the disk for reading only */
+#define URPT_ATTACH_SHARED	_BITUL(1)	/* do not claim the disk exclusively */
+#define URPT_ATTACH_FLAGS_ALL	(URPT_ATTACH_READ_ONLY | URPT_ATTACH_SHARED)
+
+struct urpt_ctl_attach {
+	__u64	path;		/* in: user pointer to a NUL-terminated path */
+	__u32	flags;		/* in: URPT_ATTACH_* */
+	__u32	index;		/* out: N of the new /dev/urptN */
+	__u64	rsvd[2];
+};
+
+struct urpt_ctl_detach {
+	__u32	index;
+	__u32	flags;		/* none defined: must be zero */
+	__u64	rsvd[2];
+};
+
+struct urpt_ctl_entry {
+	__u32	index;
+	__u32	flags;		/* URPT_ATTACH_* it was attached with */
+	__u64	capacity;	/* bytes */
+	char	disk_name[URPT_DISK_NAME_LEN];
+};
+
+struct urpt_ctl_list {
+	__u64	entries;	/* in: user pointer to struct urpt_ctl_entry[] */
+	__u32	count;		/* in: room in entries; out: number attached */
+	__u32	rsvd0;
+	__u64	rsvd[2];
+};
+
+#define URPT_CTL_ATTACH		_IOWR(URPT_IOC_MAGIC, 0x40, struct urpt_ctl_attach)
+#define URPT_CTL_DETACH		_IOW(URPT_IOC_MAGIC, 0x41, struct urpt_ctl_detach)
+#define URPT_CTL_LIST		_IOWR(URPT_IOC_MAGIC, 0x42, struct urpt_ctl_list)
+
+#define URPT_CONTROL_NAME	"urpt-control"
+
+/*
+ * Sizes and offsets above are the ABI: urpt.ko checks them with BUILD_BUG_ON
+ * (kernel/abi.h) and liburpt with _Static_assert (liburpt.h).
+ */
+
+#endif /* _UAPI_URPT_H */

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The uapi layout, checked where the module is compiled; liburpt.h checks
+ * the same on the user side.
+ */
+#ifndef URPT_ABI_H
+#define URPT_ABI_H
+
+#include <linux/build_bug.h>
+#include <linux/stddef.h>
+#include <urpt.h>
+
+static inline void urpt_abi_check(void)
+{
+	BUILD_BUG_ON(sizeof(struct urpt_cmd) != URPT_CMD_SIZE);
+	BUILD_BUG_ON(offsetof(struct urpt_cmd, flags) != 4);
+	BUILD_BUG_ON(offsetof(struct urpt_cmd, offset) != 8);
+	BUILD_BUG_ON(offsetof(struct urpt_cmd, addr) != 16);
+	BUILD_BUG_ON(offsetof(struct urpt_cmd, len) != 24);
+	BUILD_BUG_ON(offsetof(struct urpt_cmd, rsvd2) != 32);
+	BUILD_BUG_ON(sizeof(struct urpt_info) != URPT_INFO_SIZE_V1);
+	BUILD_BUG_ON(offsetof(struct urpt_info, disk_name) != 40);
+	BUILD_BUG_ON(sizeof(struct urpt_ctl_attach) != 32);
+	BUILD_BUG_ON(sizeof(struct urpt_ctl_detach) != 24);
+	BUILD_BUG_ON(sizeof(struct urpt_ctl_entry) != 48);
+	BUILD_BUG_ON(sizeof(struct urpt_ctl_list) != 32);
+}
+
+#endif /* URPT_ABI_H */

@@ -1,0 +1,284 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Attached disks: the /dev/urptN nodes, their sysfs directories and the
+ * lifetime of the backing block device.
+ *
+ * ATTACH opens the disk and publishes the node. DETACH unpublishes it,
+ * refuses new commands (-ENODEV), waits for the commands already on the
+ * disk and releases the disk; the urpt_dev itself lives on until the last
+ * open file of the node is closed.
+ */
+#include <linux/module.h>
+#include <linux/fs.h>
+#include <linux/idr.h>
+#include <linux/xarray.h>
+#include <linux/slab.h>
+#include "urpt.h"
+
+static dev_t urpt_devt;
+static DEFINE_IDA(urpt_ida);
+/* index -> attached urpt_dev; also serializes attach, detach and list */
+static DEFINE_XARRAY(urpt_devs);
+static DEFINE_MUTEX(urpt_devs_lock);
+
+static ssize_t backing_show(struct device *dev, struct device_attribute *attr,
+			    char *buf)
+{
+	struct urpt_dev *udev = container_of(dev, struct urpt_dev, dev);
+
+	return sysfs_emit(buf, "%s\n", udev->disk_name);
+}
+static DEVICE_ATTR_RO(backing);
+
+static ssize_t read_only_show(struct device *dev,
+			      struct device_attribute *attr, char *buf)
+{
+	struct urpt_dev *udev = container_of(dev, struct urpt_dev, dev);
+
+	return sysfs_emit(buf, "%d\n",
+			  !!(udev->attach_flags & URPT_ATTACH_READ_ONLY));
+}
+static DEVICE_ATTR_RO(read_only);
+
+static ssize_t exclusive_show(struct device *dev,
+			      struct device_attribute *attr, char *buf)
+{
+	struct urpt_dev *udev = container_of(dev, struct urpt_dev, dev);
+
+	return sysfs_emit(buf, "%d\n",
+			  !(udev->attach_flags & URPT_ATTACH_SHARED));
+}
+static DEVICE_ATTR_RO(exclusive);
+
+static struct attribute *urpt_dev_attrs[] = {
+	&dev_attr_backing.attr,
+	&dev_attr_read_only.attr,
+	&dev_attr_exclusive.attr,
+	NULL,
+};
+ATTRIBUTE_GROUPS(urpt_dev);
+
+static struct class urpt_class = {
+	.name		= "urpt",
+	.owner		= THIS_MODULE,
+	.dev_groups	= urpt_dev_groups,
+};
+
+static int urpt_open(struct inode *inode, struct file *file)
+{
+	struct urpt_dev *udev = container_of(inode->i_cdev, struct urpt_dev,
+					     cdev);
+
+	if (percpu_ref_is_dying(&udev->ref))
+		return -ENODEV;
+	if ((file->f_mode & FMODE_WRITE) && !(udev->mode & FMODE_WRITE))
+		return -EROFS;
+	file->private_data = udev;
+	return 0;
+}
+
+static int urpt_release(struct inode *inode, struct file *file)
+{
+	return 0;
+}
+
+static const struct file_operations urpt_fops = {
+	.owner		= THIS_MODULE,
+	.open		= urpt_open,
+	.release	= urpt_release,
+	.uring_cmd	= urpt_uring_cmd,
+	.llseek		= noop_llseek,
+};
+
+/* The last command on the disk after DETACH killed the ref. */
+static void urpt_dev_drained(struct percpu_ref *ref)
+{
+	struct urpt_dev *udev = container_of(ref, struct urpt_dev, ref);
+
+	complete(&udev->drained);
+}
+
+/* The last reference to the node is gone: nothing can reach udev. */
+static void urpt_dev_release(struct device *dev)
+{
+	struct urpt_dev *udev = container_of(dev, struct urpt_dev, dev);
+
+	percpu_ref_exit(&udev->ref);
+	kfree(udev);
+}
+
+static fmode_t urpt_attach_mode(u32 flags)
+{
+	fmode_t mode = FMODE_READ;
+
+	if (!(flags & URPT_ATTACH_READ_ONLY))
+		mode |= FMODE_WRITE;
+	if (!(flags & URPT_ATTACH_SHARED))
+		mode |= FMODE_EXCL;
+	return mode;
+}
+
+int urpt_attach(const char *path, u32 flags, u32 *index)
+{
+	struct urpt_dev *udev;
+	int ret;
+
+	if (flags & ~URPT_ATTACH_FLAGS_ALL)
+		return -EINVAL;
+
+	udev = kzalloc(sizeof(*udev), GFP_KERNEL);
+	if (!udev)
+		return -ENOMEM;
+	ret = percpu_ref_init(&udev->ref, urpt_dev_drained, 0, GFP_KERNEL);
+	if (ret) {
+		kfree(udev);
+		return ret;
+	}
+	init_completion(&udev->drained);
+	udev->attach_flags = flags;
+	udev->mode = urpt_attach_mode(flags);
+
+	udev->bdev = blkdev_get_by_path(path, udev->mode, udev);
+	if (IS_ERR(udev->bdev)) {
+		ret = PTR_ERR(udev->bdev);
+		goto out_free;
+	}
+	snprintf(udev->disk_name, sizeof(udev->disk_name), "%pg", udev->bdev);
+
+	mutex_lock(&urpt_devs_lock);
+	ret = ida_alloc_max(&urpt_ida, URPT_MAX_DEVS - 1, GFP_KERNEL);
+	if (ret < 0)
+		goto out_unlock;
+	udev->index = ret;
+
+	device_initialize(&udev->dev);
+	udev->dev.class = &urpt_class;
+	udev->dev.devt = MKDEV(MAJOR(urpt_devt), udev->index);
+	udev->dev.release = urpt_dev_release;
+	ret = dev_set_name(&udev->dev, "urpt%u", udev->index);
+	if (ret)
+		goto out_put_device;
+
+	cdev_init(&udev->cdev, &urpt_fops);
+	udev->cdev.owner = THIS_MODULE;
+	ret = xa_insert(&urpt_devs, udev->index, udev, GFP_KERNEL);
+	if (ret)
+		goto out_put_device;
+	ret = cdev_device_add(&udev->cdev, &udev->dev);
+	if (ret) {
+		xa_erase(&urpt_devs, udev->index);
+		goto out_put_device;
+	}
+	*index = udev->index;
+	dev_info(&udev->dev, "attached %s%s%s\n", udev->disk_name,
+		 flags & URPT_ATTACH_READ_ONLY ? ", read-only" : "",
+		 flags & URPT_ATTACH_SHARED ? ", shared" : "");
+	mutex_unlock(&urpt_devs_lock);
+	return 0;
+
+out_put_device:
+	ida_free(&urpt_ida, udev->index);
+	mutex_unlock(&urpt_devs_lock);
+	blkdev_put(udev->bdev, udev->mode);
+	/* urpt_dev_release() frees udev */
+	put_device(&udev->dev);
+	return ret;
+out_unlock:
+	mutex_unlock(&urpt_devs_lock);
+	blkdev_put(udev->bdev, udev->mode);
+out_free:
+	percpu_ref_exit(&udev->ref);
+	kfree(udev);
+	return ret;
+}
+
+/* Called with urpt_devs_lock held, udev already out of urpt_devs. */
+static void urpt_dev_remove(struct urpt_dev *udev)
+{
+	/* No new opens; open files keep the cdev and so udev alive. */
+	cdev_device_del(&udev->cdev, &udev->dev);
+
+	/* New commands fail with -ENODEV; wait for those on the disk. */
+	percpu_ref_kill(&udev->ref);
+	wait_for_completion(&udev->drained);
+
+	dev_info(&udev->dev, "detached %s\n", udev->disk_name);
+	blkdev_put(udev->bdev, udev->mode);
+	udev->bdev = NULL;
+	ida_free(&urpt_ida, udev->index);
+	put_device(&udev->dev);
+}
+
+int urpt_detach(u32 index)
+{
+	struct urpt_dev *udev;
+
+	mutex_lock(&urpt_devs_lock);
+	udev = xa_erase(&urpt_devs, index);
+	if (udev)
+		urpt_dev_remove(udev);
+	mutex_unlock(&urpt_devs_lock);
+	return udev ? 0 : -ENODEV;
+}
+
+void urpt_detach_all(void)
+{
+	struct urpt_dev *udev;
+	unsigned long index;
+
+	mutex_lock(&urpt_devs_lock);
+	xa_for_each(&urpt_devs, index, udev) {
+		xa_erase(&urpt_devs, index);
+		urpt_dev_remove(udev);
+	}
+	mutex_unlock(&urpt_devs_lock);
+}
+
+int urpt_list(struct urpt_ctl_entry __user *entries, u32 room, u32 *count)
+{
+	struct urpt_ctl_entry entry;
+	struct urpt_dev *udev;
+	unsigned long index;
+	u32 n = 0;
+	int ret = 0;
+
+	mutex_lock(&urpt_devs_lock);
+	xa_for_each(&urpt_devs, index, udev) {
+		if (n < room) {
+			memset(&entry, 0, sizeof(entry));
+			entry.index = udev->index;
+			entry.flags = udev->attach_flags;
+			entry.capacity = bdev_nr_bytes(udev->bdev);
+			strscpy(entry.disk_name, udev->disk_name,
+				sizeof(entry.disk_name));
+			if (copy_to_user(&entries[n], &entry, sizeof(entry))) {
+				ret = -EFAULT;
+				break;
+			}
+		}
+		n++;
+	}
+	mutex_unlock(&urpt_devs_lock);
+	*count = n;
+	return ret;
+}
+
+int urpt_dev_class_init(void)
+{
+	int ret;
+
+	ret = alloc_chrdev_region(&urpt_devt, 0, URPT_MAX_DEVS, "urpt");
+	if (ret)
+		return ret;
+	ret = class_register(&urpt_class);
+	if (ret)
+		unregister_chrdev_region(urpt_devt, URPT_MAX_DEVS);
+	return ret;
+}
+
+void urpt_dev_class_exit(void)
+{
+	class_unregister(&urpt_class);
+	unregister_chrdev_region(urpt_devt, URPT_MAX_DEVS);
+	ida_destroy(&urpt_ida);
+}

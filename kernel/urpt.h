@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef URPT_INTERNAL_H
+#define URPT_INTERNAL_H
+
+#include <linux/blkdev.h>
+#include <linux/cdev.h>
+#include <linux/device.h>
+#include <linux/percpu-refcount.h>
+#include <linux/completion.h>
+#include <linux/io_uring.h>
+#include <urpt.h>
+
+#define URPT_MAX_DEVS		256
+/* Longest READ/WRITE: one bio of user pages, well inside BIO_MAX_VECS. */
+#define URPT_MAX_TRANSFER	SZ_512K
+
+/*
+ * One attached backing disk. The struct device's refcount decides when it
+ * is freed (the last close of /dev/urptN); @ref counts the commands that
+ * use @bdev, and DETACH kills it and waits for them before releasing the
+ * disk.
+ */
+struct urpt_dev {
+	struct device		dev;
+	struct cdev		cdev;
+	struct percpu_ref	ref;
+	struct completion	drained;
+	struct block_device	*bdev;
+	fmode_t			mode;
+	u32			index;
+	u32			attach_flags;
+	char			disk_name[URPT_DISK_NAME_LEN];
+};
+
+/* dev.c */
+int urpt_dev_class_init(void);
+void urpt_dev_class_exit(void);
+int urpt_attach(const char *path, u32 flags, u32 *index);
+int urpt_detach(u32 index);
+void urpt_detach_all(void);
+int urpt_list(struct urpt_ctl_entry __user *entries, u32 room, u32 *count);
+
+static inline bool urpt_dev_get(struct urpt_dev *udev)
+{
+	return percpu_ref_tryget_live(&udev->ref);
+}
+
+static inline void urpt_dev_put(struct urpt_dev *udev)
+{
+	percpu_ref_put(&udev->ref);
+}
+
+/* ctl.c */
+int urpt_ctl_init(void);
+void urpt_ctl_exit(void);
+
+/* cmd.c */
+int urpt_uring_cmd(struct io_uring_cmd *ioucmd, unsigned int issue_flags);
+
+/* io.c */
+int urpt_io_init(void);
+void urpt_io_exit(void);
+int urpt_submit_rw(struct urpt_dev *udev, struct io_uring_cmd *ioucmd,
+		   const struct urpt_cmd *cmd, bool write);
+int urpt_submit_flush(struct urpt_dev *udev, struct io_uring_cmd *ioucmd);
+
+#endif /* URPT_INTERNAL_H */
