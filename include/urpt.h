@@ -73,9 +73,9 @@ struct urpt_cmd {
  *   bits  0..7   block-layer status (blk_status_t; 0 is BLK_STS_OK): why
  *                res is -EIO, -ENOSPC, -ETIMEDOUT...
  *   bits  8..15  number of bios the driver submitted (saturates at 255)
- *   bits 16..63  time the command spent in the driver, from the moment
- *                io_uring handed it over to the moment it was completed,
- *                in nanoseconds (saturates at 2^48 - 1, ~78 hours)
+ *   bits 16..63  time the command spent in the driver, from building its
+ *                first bio to handing the completion to io_uring, in
+ *                nanoseconds (saturates at 2^48 - 1, ~78 hours)
  */
 #define URPT_RES2_STATUS_SHIFT	0
 #define URPT_RES2_STATUS_MASK	0xffULL
