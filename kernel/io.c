@@ -21,7 +21,7 @@ static struct bio_set urpt_bio_set;
 
 struct urpt_pdu {
 	struct bio	*bio;
-	u64		start_ns;	/* when io_uring handed us the command */
+	u64		start_ns;	/* when we started building the bio */
 	u32		len;		/* bytes to report on success */
 	blk_status_t	status;
 	u8		nr_bios;
@@ -69,13 +69,13 @@ static void urpt_bio_end_io(struct bio *bio)
 	io_uring_cmd_complete_in_task(ioucmd, urpt_complete_in_task);
 }
 
-static void urpt_submit(struct io_uring_cmd *ioucmd, struct bio *bio, u32 len,
-			bool dirty_pages)
+static void urpt_submit(struct io_uring_cmd *ioucmd, struct bio *bio,
+			u64 start_ns, u32 len, bool dirty_pages)
 {
 	struct urpt_pdu *pdu = urpt_pdu(ioucmd);
 
 	pdu->bio = bio;
-	pdu->start_ns = ktime_get_ns();
+	pdu->start_ns = start_ns;
 	pdu->len = len;
 	pdu->status = BLK_STS_OK;
 	pdu->nr_bios = 1;
@@ -90,6 +90,7 @@ static void urpt_submit(struct io_uring_cmd *ioucmd, struct bio *bio, u32 len,
 int urpt_submit_rw(struct urpt_dev *udev, struct io_uring_cmd *ioucmd,
 		   const struct urpt_cmd *cmd, bool write)
 {
+	u64 start_ns = ktime_get_ns();
 	struct block_device *bdev = udev->bdev;
 	void __user *buf = u64_to_user_ptr(cmd->addr);
 	blk_opf_t opf = write ? REQ_OP_WRITE | REQ_SYNC | REQ_IDLE :
@@ -119,18 +120,19 @@ int urpt_submit_rw(struct urpt_dev *udev, struct io_uring_cmd *ioucmd,
 		return ret;
 	}
 
-	urpt_submit(ioucmd, bio, cmd->len, !write);
+	urpt_submit(ioucmd, bio, start_ns, cmd->len, !write);
 	return -EIOCBQUEUED;
 }
 
 int urpt_submit_flush(struct urpt_dev *udev, struct io_uring_cmd *ioucmd)
 {
+	u64 start_ns = ktime_get_ns();
 	struct bio *bio;
 
 	bio = bio_alloc_bioset(udev->bdev, 0,
 			       REQ_OP_WRITE | REQ_PREFLUSH | REQ_ALLOC_CACHE,
 			       GFP_KERNEL, &urpt_bio_set);
-	urpt_submit(ioucmd, bio, 0, false);
+	urpt_submit(ioucmd, bio, start_ns, 0, false);
 	return -EIOCBQUEUED;
 }
 
