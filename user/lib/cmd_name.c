@@ -1,0 +1,18 @@
+// SPDX-License-Identifier: MIT
+/* Names of the urpt commands, as tools print them. */
+#include <liburpt.h>
+
+const char *urpt_cmd_name(uint32_t cmd_op)
+{
+	switch (cmd_op) {
+	case URPT_CMD_INFO:
+		return "info";
+	case URPT_CMD_READ:
+		return "read";
+	case URPT_CMD_WRITE:
+		return "write";
+	case URPT_CMD_FLUSH:
+		return "flush";
+	}
+	return "unknown";
+}

@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Synchronous use of a /dev/urptN node: one command in flight on a ring of
+ * the node's own, submitted and reaped before the call returns.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+#include <liburpt.h>
+
+/* One command at a time needs very few entries. */
+#define URPT_DEV_RING_ENTRIES	4
+
+int urpt_dev_open(struct urpt_dev *dev, const char *path, int open_flags)
+{
+	int ret;
+
+	dev->fd = open(path, open_flags);
+	if (dev->fd < 0)
+		return -errno;
+	ret = urpt_queue_init(URPT_DEV_RING_ENTRIES, &dev->ring, 0);
+	if (ret < 0) {
+		close(dev->fd);
+		dev->fd = -1;
+		return ret;
+	}
+	return 0;
+}
+
+void urpt_dev_close(struct urpt_dev *dev)
+{
+	if (dev->fd < 0)
+		return;
+	io_uring_queue_exit(&dev->ring);
+	close(dev->fd);
+	dev->fd = -1;
+}
+
+static void urpt_result_set(struct urpt_result *r, int res)
+{
+	if (!r)
+		return;
+	r->res = res;
+	r->blk_status = 0;
+	r->bios = 0;
+	r->driver_ns = 0;
+}
+
+static struct io_uring_sqe *urpt_dev_get_sqe(struct urpt_dev *dev)
+{
+	struct io_uring_sqe *sqe = io_uring_get_sqe(&dev->ring);
+
+	/* io_uring_prep_rw() leaves user_data as the last user of the slot. */
+	if (sqe)
+		io_uring_sqe_set_data64(sqe, 0);
+	return sqe;
+}
+
+/* The ring is full only if a caller shares it: refuse rather than wait. */
+static int urpt_dev_no_sqe(struct urpt_result *r)
+{
+	urpt_result_set(r, -EBUSY);
+	return -EBUSY;
+}
+
+/* Submit the prepared SQE, wait for its completion and decode it. */
+static int urpt_dev_run(struct urpt_dev *dev, struct urpt_result *r)
+{
+	struct io_uring_cqe *cqe;
+	struct urpt_result res;
+	int ret;
+
+	do {
+		ret = io_uring_submit(&dev->ring);
+	} while (ret == -EINTR);
+	if (ret < 0)
+		goto fail;
+	if (ret == 0) {
+		ret = -EIO;	/* the kernel took no SQE: should not happen */
+		goto fail;
+	}
+	do {
+		ret = io_uring_wait_cqe(&dev->ring, &cqe);
+	} while (ret == -EINTR);
+	if (ret < 0)
+		goto fail;
+	urpt_cqe_decode(cqe, &res);
+	io_uring_cqe_seen(&dev->ring, cqe);
+	if (r)
+		*r = res;
+	return res.res;
+fail:
+	urpt_result_set(r, ret);
+	return ret;
+}
+
+int urpt_info(struct urpt_dev *dev, struct urpt_info *info,
+	      struct urpt_result *r)
+{
+	struct io_uring_sqe *sqe = urpt_dev_get_sqe(dev);
+
+	if (!sqe)
+		return urpt_dev_no_sqe(r);
+	/* A module that writes less leaves the rest reading as zero. */
+	memset(info, 0, sizeof(*info));
+	urpt_prep_info(sqe, dev->fd, info);
+	return urpt_dev_run(dev, r);
+}
+
+int urpt_read(struct urpt_dev *dev, void *buf, uint32_t len, uint64_t offset,
+	      struct urpt_result *r)
+{
+	struct io_uring_sqe *sqe = urpt_dev_get_sqe(dev);
+
+	if (!sqe)
+		return urpt_dev_no_sqe(r);
+	urpt_prep_read(sqe, dev->fd, buf, len, offset);
+	return urpt_dev_run(dev, r);
+}
+
+int urpt_write(struct urpt_dev *dev, const void *buf, uint32_t len,
+	       uint64_t offset, struct urpt_result *r)
+{
+	struct io_uring_sqe *sqe = urpt_dev_get_sqe(dev);
+
+	if (!sqe)
+		return urpt_dev_no_sqe(r);
+	urpt_prep_write(sqe, dev->fd, buf, len, offset);
+	return urpt_dev_run(dev, r);
+}
+
+int urpt_flush(struct urpt_dev *dev, struct urpt_result *r)
+{
+	struct io_uring_sqe *sqe = urpt_dev_get_sqe(dev);
+
+	if (!sqe)
+		return urpt_dev_no_sqe(r);
+	urpt_prep_flush(sqe, dev->fd);
+	return urpt_dev_run(dev, r);
+}

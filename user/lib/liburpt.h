@@ -1,0 +1,209 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * liburpt: prepare urpt commands in io_uring SQEs and decode their CQEs.
+ *
+ * The ring must be set up with IORING_SETUP_SQE128 | IORING_SETUP_CQE32
+ * (urpt_queue_init() does it). Prep functions only fill the SQE; the caller
+ * submits and reaps with liburing as usual.
+ */
+#ifndef LIBURPT_H
+#define LIBURPT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <liburing.h>
+#include <urpt.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The uapi layout, checked wherever liburpt is compiled (urpt.ko too). */
+_Static_assert(sizeof(struct urpt_cmd) == URPT_CMD_SIZE, "urpt_cmd size");
+_Static_assert(offsetof(struct urpt_cmd, flags) == 4, "urpt_cmd.flags");
+_Static_assert(offsetof(struct urpt_cmd, offset) == 8, "urpt_cmd.offset");
+_Static_assert(offsetof(struct urpt_cmd, addr) == 16, "urpt_cmd.addr");
+_Static_assert(offsetof(struct urpt_cmd, len) == 24, "urpt_cmd.len");
+_Static_assert(offsetof(struct urpt_cmd, rsvd2) == 32, "urpt_cmd.rsvd2");
+_Static_assert(sizeof(struct urpt_info) == URPT_INFO_SIZE_V1, "urpt_info size");
+_Static_assert(offsetof(struct urpt_info, disk_name) == 40,
+	       "urpt_info.disk_name");
+_Static_assert(sizeof(struct urpt_ctl_attach) == 32, "urpt_ctl_attach size");
+_Static_assert(sizeof(struct urpt_ctl_detach) == 24, "urpt_ctl_detach size");
+_Static_assert(sizeof(struct urpt_ctl_entry) == 48, "urpt_ctl_entry size");
+_Static_assert(sizeof(struct urpt_ctl_list) == 32, "urpt_ctl_list size");
+/* The command must fit the 80 bytes a 128-byte SQE has after sqe->cmd. */
+_Static_assert(offsetof(struct io_uring_sqe, cmd) + URPT_CMD_SIZE == 128,
+	       "sqe->cmd area");
+
+#define URPT_RING_FLAGS	(IORING_SETUP_SQE128 | IORING_SETUP_CQE32)
+
+/* Set up a ring able to carry urpt commands. Returns 0 or -errno. */
+static inline int urpt_queue_init(unsigned int entries, struct io_uring *ring,
+				  unsigned int extra_flags)
+{
+	return io_uring_queue_init(entries, ring, URPT_RING_FLAGS | extra_flags);
+}
+
+/* The 80-byte command area of a 128-byte SQE. */
+static inline struct urpt_cmd *urpt_sqe_cmd(struct io_uring_sqe *sqe)
+{
+	return (struct urpt_cmd *)sqe->cmd;
+}
+
+/*
+ * Fill sqe with cmd_op and a zeroed, versioned struct urpt_cmd.
+ * io_uring_prep_rw() writes fields that overlap sqe->cmd, so the command
+ * area is cleared after it.
+ */
+static inline struct urpt_cmd *urpt_prep_cmd(struct io_uring_sqe *sqe, int fd,
+					     uint32_t cmd_op)
+{
+	struct urpt_cmd *cmd;
+
+	io_uring_prep_rw(IORING_OP_URING_CMD, sqe, fd, NULL, 0, 0);
+	sqe->cmd_op = cmd_op;
+	cmd = urpt_sqe_cmd(sqe);
+	memset(cmd, 0, URPT_CMD_SIZE);
+	cmd->version = URPT_ABI_VERSION;
+	return cmd;
+}
+
+static inline void urpt_prep_info(struct io_uring_sqe *sqe, int fd,
+				  struct urpt_info *info)
+{
+	struct urpt_cmd *cmd = urpt_prep_cmd(sqe, fd, URPT_CMD_INFO);
+
+	cmd->addr = (uint64_t)(uintptr_t)info;
+	cmd->len = sizeof(*info);
+}
+
+static inline void urpt_prep_read(struct io_uring_sqe *sqe, int fd, void *buf,
+				  uint32_t len, uint64_t offset)
+{
+	struct urpt_cmd *cmd = urpt_prep_cmd(sqe, fd, URPT_CMD_READ);
+
+	cmd->addr = (uint64_t)(uintptr_t)buf;
+	cmd->len = len;
+	cmd->offset = offset;
+}
+
+static inline void urpt_prep_write(struct io_uring_sqe *sqe, int fd,
+				   const void *buf, uint32_t len,
+				   uint64_t offset)
+{
+	struct urpt_cmd *cmd = urpt_prep_cmd(sqe, fd, URPT_CMD_WRITE);
+
+	cmd->addr = (uint64_t)(uintptr_t)buf;
+	cmd->len = len;
+	cmd->offset = offset;
+}
+
+static inline void urpt_prep_flush(struct io_uring_sqe *sqe, int fd)
+{
+	urpt_prep_cmd(sqe, fd, URPT_CMD_FLUSH);
+}
+
+/* Decoding the first extra CQE word (see URPT_RES2_* in urpt.h). */
+static inline uint64_t urpt_cqe_res2(const struct io_uring_cqe *cqe)
+{
+	return cqe->big_cqe[0];
+}
+
+static inline unsigned int urpt_cqe_blk_status(const struct io_uring_cqe *cqe)
+{
+	return (urpt_cqe_res2(cqe) >> URPT_RES2_STATUS_SHIFT) &
+	       URPT_RES2_STATUS_MASK;
+}
+
+static inline unsigned int urpt_cqe_bios(const struct io_uring_cqe *cqe)
+{
+	return (urpt_cqe_res2(cqe) >> URPT_RES2_BIOS_SHIFT) &
+	       URPT_RES2_BIOS_MASK;
+}
+
+static inline uint64_t urpt_cqe_driver_ns(const struct io_uring_cqe *cqe)
+{
+	return (urpt_cqe_res2(cqe) >> URPT_RES2_NS_SHIFT) & URPT_RES2_NS_MASK;
+}
+
+/* What a completion said, decoded; filled by the synchronous helpers. */
+struct urpt_result {
+	int32_t res;		/* bytes or -errno */
+	uint32_t blk_status;	/* blk_status_t, 0 is OK */
+	uint32_t bios;		/* bios the driver submitted */
+	uint64_t driver_ns;	/* time spent in the driver */
+};
+
+static inline void urpt_cqe_decode(const struct io_uring_cqe *cqe,
+				   struct urpt_result *r)
+{
+	r->res = cqe->res;
+	r->blk_status = urpt_cqe_blk_status(cqe);
+	r->bios = urpt_cqe_bios(cqe);
+	r->driver_ns = urpt_cqe_driver_ns(cqe);
+}
+
+/* Name of a block-layer status ("BLK_STS_IOERR"...), never NULL. */
+const char *urpt_blk_status_name(unsigned int blk_status);
+
+/* Name of a URPT_CMD_* value ("read", "write"...), or "unknown". */
+const char *urpt_cmd_name(uint32_t cmd_op);
+
+/*
+ * Explain a negative result of cmd_op in the words of urpt (the meaning
+ * documented in urpt.h, e.g. -ENOSPC on READ is "range extends past the
+ * end of the disk"), falling back to strerror(). Never NULL.
+ */
+const char *urpt_strerror(uint32_t cmd_op, int err);
+
+/*
+ * Synchronous use, for simple tools: a node and its own small ring.
+ * Every function returns >= 0 on success or -errno, and fills *r (may be
+ * NULL) with the completion's details.
+ */
+struct urpt_dev {
+	int fd;
+	struct io_uring ring;
+};
+
+/* open_flags: O_RDONLY or O_RDWR (plus O_CLOEXEC etc.). */
+int urpt_dev_open(struct urpt_dev *dev, const char *path, int open_flags);
+void urpt_dev_close(struct urpt_dev *dev);
+
+int urpt_info(struct urpt_dev *dev, struct urpt_info *info,
+	      struct urpt_result *r);
+int urpt_read(struct urpt_dev *dev, void *buf, uint32_t len, uint64_t offset,
+	      struct urpt_result *r);
+int urpt_write(struct urpt_dev *dev, const void *buf, uint32_t len,
+	       uint64_t offset, struct urpt_result *r);
+int urpt_flush(struct urpt_dev *dev, struct urpt_result *r);
+
+/* Control node (/dev/urpt-control). Return 0 or -errno. */
+int urpt_ctl_attach(const char *path, uint32_t flags, uint32_t *index);
+int urpt_ctl_detach(uint32_t index);
+/*
+ * Fill up to room entries; return the number of attached disks (which may
+ * exceed room) or -errno.
+ */
+int urpt_ctl_list(struct urpt_ctl_entry *entries, uint32_t room);
+
+/*
+ * The same on a control node opened once with urpt_ctl_open() (which
+ * returns the fd or -errno), so that opening it and using it fail apart.
+ */
+#define URPT_CONTROL_PATH	"/dev/" URPT_CONTROL_NAME
+
+int urpt_ctl_open(void);
+int urpt_ctl_attach_fd(int ctl_fd, const char *path, uint32_t flags,
+		       uint32_t *index);
+int urpt_ctl_detach_fd(int ctl_fd, uint32_t index);
+int urpt_ctl_list_fd(int ctl_fd, struct urpt_ctl_entry *entries,
+		     uint32_t room);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* LIBURPT_H */
