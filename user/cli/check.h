@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Checking a read or write range against the disk before sending it. */
+#ifndef URPT_CLI_CHECK_H
+#define URPT_CLI_CHECK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum io_check {
+	IO_CHECK_OK = 0,
+	IO_CHECK_NO_BLOCK_SIZE,		/* the disk reported 0 */
+	IO_CHECK_ZERO_LENGTH,
+	IO_CHECK_OFFSET_UNALIGNED,
+	IO_CHECK_LENGTH_UNALIGNED,
+	IO_CHECK_WRAPS,			/* offset + length overflows 64 bits */
+};
+
+/*
+ * The rules the kernel enforces on whole blocks, checked up front so the
+ * user hears which one a range breaks. The end of the disk is left to the
+ * kernel to report.
+ */
+enum io_check check_io_range(uint64_t offset, uint64_t length,
+			     uint32_t logical_block_size);
+
+/* Explain a failed check; write says whether the length is the input's. */
+int io_check_message(char *buf, size_t size, enum io_check check, bool write,
+		     uint64_t offset, uint64_t length,
+		     uint32_t logical_block_size);
+
+#endif

@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The urpt command-line tool: what its files share. */
+#ifndef URPT_CLI_H
+#define URPT_CLI_H
+
+#include <argp.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <liburpt.h>
+#include "flags.h"
+
+/* Exit codes, documented in urpt --help and urpt(1). */
+enum cli_exit {
+	CLI_EXIT_OK	= 0,	/* success */
+	CLI_EXIT_FAILED	= 1,	/* the command failed */
+	CLI_EXIT_USAGE	= 2,	/* bad arguments */
+	CLI_EXIT_OPEN	= 3,	/* could not open the device or control node */
+};
+
+#define CLI_EXIT_DOC							\
+	"Exit status: 0 success, 1 the command failed (the kernel returned "	\
+	"an error, or the input or output could not be used), 2 usage error "	\
+	"(bad arguments), 3 could not open the device or the control node."
+
+/* Options given before the command, e.g. urpt -v read ... */
+struct cli_global {
+	bool verbose;
+};
+
+/* One subcommand: argv[0] is "urpt NAME". Returns an exit code. */
+struct cli_cmd {
+	const char *name;
+	const char *summary;
+	int (*run)(int argc, char **argv, const struct cli_global *global);
+};
+
+int cmd_attach(int argc, char **argv, const struct cli_global *global);
+int cmd_detach(int argc, char **argv, const struct cli_global *global);
+int cmd_list(int argc, char **argv, const struct cli_global *global);
+int cmd_info(int argc, char **argv, const struct cli_global *global);
+int cmd_read(int argc, char **argv, const struct cli_global *global);
+int cmd_write(int argc, char **argv, const struct cli_global *global);
+int cmd_flush(int argc, char **argv, const struct cli_global *global);
+
+/* args.c: option parsing shared by the subcommands */
+#define CLI_OPT_DETAILS		0x100
+#define CLI_VERBOSE_OPTIONS						\
+	{ "verbose", 'v', NULL, 0,					\
+	  "Print each command's completion details (res, block-layer "	\
+	  "status, bios, driver time) on stderr", 0 },			\
+	{ "details", CLI_OPT_DETAILS, NULL, OPTION_ALIAS, NULL, 0 }
+
+void cli_parse_size(struct argp_state *state, const char *option,
+		    const char *arg, uint64_t *bytes);
+
+/* report.c: messages on stderr, all starting with "urpt: " */
+void report(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+const char *errno_name(int err);
+const char *errno_text(int err);
+void report_cmd_error(const char *dev, uint32_t cmd_op, uint64_t offset,
+		      uint32_t len, int err);
+void report_details(const char *dev, uint32_t cmd_op, uint64_t offset,
+		    uint32_t len, const struct urpt_result *r);
+
+/* session.c: a data node, its commands reported the same way each time */
+struct cli_dev {
+	struct urpt_dev dev;
+	char path[256];
+	bool verbose;
+};
+
+int cli_dev_open(struct cli_dev *d, const char *arg, int open_flags,
+		 bool verbose);
+void cli_dev_close(struct cli_dev *d);
+int cli_dev_info(struct cli_dev *d, struct urpt_info *info);
+int cli_dev_read(struct cli_dev *d, void *buf, uint32_t len, uint64_t offset);
+int cli_dev_write(struct cli_dev *d, const void *buf, uint32_t len,
+		  uint64_t offset);
+int cli_dev_flush(struct cli_dev *d);
+int cli_dev_check_range(struct cli_dev *d, const struct urpt_info *info,
+			bool write, uint64_t offset, uint64_t length);
+uint32_t cli_dev_chunk(struct cli_dev *d, const struct urpt_info *info,
+		       uint64_t remaining);
+int cli_ctl_open(void);
+
+/* io.c: plain files, stdin and stdout */
+void *alloc_io_buffer(size_t len, uint32_t dma_alignment);
+int write_all(int fd, const void *buf, size_t len);
+int read_all(int fd, void **buf, size_t *len, uint32_t dma_alignment);
+
+/* print.c: output on stdout */
+void print_json_string(const char *s);
+void print_json_flags(uint64_t flags, flag_name_fn name);
+void copy_disk_name(char dst[URPT_DISK_NAME_LEN + 1],
+		    const char src[URPT_DISK_NAME_LEN]);
+
+#endif

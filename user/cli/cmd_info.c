@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: GPL-2.0
+/* urpt info DEV [--json]: what URPT_CMD_INFO reports. */
+#include <fcntl.h>
+#include <stdio.h>
+#include "cli.h"
+#include "size.h"
+
+struct info_args {
+	const char *dev;
+	bool json;
+	bool verbose;
+};
+
+static const struct argp_option info_options[] = {
+	{ "json", 'j', NULL, 0, "Print a JSON object", 0 },
+	CLI_VERBOSE_OPTIONS,
+	{ 0 }
+};
+
+static error_t parse_info(int key, char *arg, struct argp_state *state)
+{
+	struct info_args *a = state->input;
+
+	switch (key) {
+	case 'j':
+		a->json = true;
+		return 0;
+	case 'v':
+	case CLI_OPT_DETAILS:
+		a->verbose = true;
+		return 0;
+	case ARGP_KEY_ARG:
+		if (a->dev)
+			argp_error(state, "unexpected argument '%s'", arg);
+		a->dev = arg;
+		return 0;
+	case ARGP_KEY_NO_ARGS:
+		argp_error(state, "missing DEV (/dev/urptN or N)");
+		return 0;
+	}
+	return ARGP_ERR_UNKNOWN;
+}
+
+static const struct argp info_argp = {
+	.options	= info_options,
+	.parser		= parse_info,
+	.args_doc	= "DEV",
+	.doc		= "Show what the urpt node DEV (/dev/urptN, or just N) "
+			  "reports: capacity, logical and physical block size, "
+			  "longest transfer, DMA alignment, features, backing disk "
+			  "and the module's ABI version."
+			  "\v" CLI_EXIT_DOC,
+};
+
+static void print_info_json(const char *dev, const struct urpt_info *info,
+			    const char *disk)
+{
+	fputs("{\"device\": ", stdout);
+	print_json_string(dev);
+	fputs(", \"disk\": ", stdout);
+	print_json_string(disk);
+	printf(", \"capacity\": %llu, \"logical_block_size\": %u, "
+	       "\"physical_block_size\": %u, \"max_transfer\": %u, "
+	       "\"dma_alignment\": %u, \"features\": ",
+	       (unsigned long long)info->capacity, info->logical_block_size,
+	       info->physical_block_size, info->max_transfer,
+	       info->dma_alignment);
+	print_json_flags(info->features, feature_name);
+	printf(", \"abi_version\": %u}\n", info->version);
+}
+
+static void print_info_text(const char *dev, const struct urpt_info *info,
+			    const char *disk)
+{
+	char human[32], features[128];
+
+	format_size(human, sizeof(human), info->capacity);
+	format_flags(features, sizeof(features), info->features, feature_name,
+		     " ");
+	printf("device:              %s\n", dev);
+	printf("disk:                %s\n", disk);
+	printf("capacity:            %llu bytes (%s)\n",
+	       (unsigned long long)info->capacity, human);
+	printf("logical block size:  %u\n", info->logical_block_size);
+	printf("physical block size: %u\n", info->physical_block_size);
+	printf("max transfer:        %u\n", info->max_transfer);
+	printf("dma alignment:       %u\n", info->dma_alignment);
+	printf("features:            %s\n", features);
+	printf("abi version:         %u\n", info->version);
+}
+
+int cmd_info(int argc, char **argv, const struct cli_global *global)
+{
+	struct info_args a = { .verbose = global->verbose };
+	char disk[URPT_DISK_NAME_LEN + 1];
+	struct urpt_info info;
+	struct cli_dev d;
+	int ret;
+
+	argp_parse(&info_argp, argc, argv, 0, NULL, &a);
+	ret = cli_dev_open(&d, a.dev, O_RDONLY, a.verbose);
+	if (ret)
+		return ret;
+	ret = cli_dev_info(&d, &info);
+	if (!ret) {
+		copy_disk_name(disk, info.disk_name);
+		if (a.json)
+			print_info_json(d.path, &info, disk);
+		else
+			print_info_text(d.path, &info, disk);
+	}
+	cli_dev_close(&d);
+	return ret;
+}

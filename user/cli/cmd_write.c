@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: GPL-2.0
+/* urpt write DEV --offset SIZE [--input FILE] */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include "cli.h"
+
+struct write_args {
+	const char *dev;
+	uint64_t offset;
+	bool have_offset;
+	const char *input;
+	bool verbose;
+};
+
+static const struct argp_option write_options[] = {
+	{ "offset", 'o', "SIZE", 0,
+	  "Byte offset on the disk to write at (required); a multiple of the "
+	  "logical block size", 0 },
+	{ "input", 'f', "FILE", 0,
+	  "Write the contents of FILE instead of stdin", 0 },
+	CLI_VERBOSE_OPTIONS,
+	{ 0 }
+};
+
+static error_t parse_write(int key, char *arg, struct argp_state *state)
+{
+	struct write_args *a = state->input;
+
+	switch (key) {
+	case 'o':
+		cli_parse_size(state, "--offset", arg, &a->offset);
+		a->have_offset = true;
+		return 0;
+	case 'f':
+		a->input = arg;
+		return 0;
+	case 'v':
+	case CLI_OPT_DETAILS:
+		a->verbose = true;
+		return 0;
+	case ARGP_KEY_ARG:
+		if (a->dev)
+			argp_error(state, "unexpected argument '%s'", arg);
+		a->dev = arg;
+		return 0;
+	case ARGP_KEY_END:
+		if (!a->dev)
+			argp_error(state, "missing DEV (/dev/urptN or N)");
+		/* No default: a forgotten offset would overwrite sector 0. */
+		if (!a->have_offset)
+			argp_error(state, "missing --offset");
+		return 0;
+	}
+	return ARGP_ERR_UNKNOWN;
+}
+
+static const struct argp write_argp = {
+	.options	= write_options,
+	.parser		= parse_write,
+	.args_doc	= "DEV",
+	.doc		= "Write all of stdin (or --input FILE) at --offset of the "
+			  "disk behind DEV (/dev/urptN, or just N), in commands "
+			  "of at most the device's max transfer. The input length "
+			  "must be a multiple of the logical block size: nothing "
+			  "is padded. Data may sit in the disk's volatile cache "
+			  "until 'urpt flush'."
+			  "\vSIZE is a number of bytes, optionally followed by "
+			  "k, M, G, T or KiB, MiB, GiB, TiB (powers of 1024). "
+			  CLI_EXIT_DOC,
+};
+
+/* The whole input, in a buffer aligned for the disk. */
+static int read_input(const char *path, uint32_t dma_alignment, void **buf,
+		      size_t *len)
+{
+	const char *name = path ? path : "stdin";
+	int fd = STDIN_FILENO, ret;
+
+	if (path) {
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0) {
+			ret = -errno;
+			report("%s: cannot open: %s (%s)", name,
+			       errno_text(ret), errno_name(ret));
+			return CLI_EXIT_FAILED;
+		}
+	}
+	ret = read_all(fd, buf, len, dma_alignment);
+	if (path)
+		close(fd);
+	if (ret) {
+		report("%s: read: %s (%s)", name, errno_text(ret),
+		       errno_name(ret));
+		return CLI_EXIT_FAILED;
+	}
+	return CLI_EXIT_OK;
+}
+
+static int write_range(struct cli_dev *d, const struct urpt_info *info,
+		       uint64_t offset, const char *buf, size_t length)
+{
+	uint64_t done = 0;
+	int ret;
+
+	while (done < length) {
+		uint32_t len = cli_dev_chunk(d, info, length - done);
+
+		if (!len)
+			return CLI_EXIT_FAILED;
+		ret = cli_dev_write(d, buf + done, len, offset + done);
+		if (ret) {
+			/* Earlier commands did reach the disk: say how much. */
+			if (done)
+				report("%s: %llu of %llu bytes were written before the error",
+				       d->path, (unsigned long long)done,
+				       (unsigned long long)length);
+			return ret;
+		}
+		done += len;
+	}
+	return CLI_EXIT_OK;
+}
+
+int cmd_write(int argc, char **argv, const struct cli_global *global)
+{
+	struct write_args a = { .verbose = global->verbose };
+	struct urpt_info info;
+	struct cli_dev d;
+	void *buf = NULL;
+	size_t len;
+	int ret;
+
+	argp_parse(&write_argp, argc, argv, 0, NULL, &a);
+	ret = cli_dev_open(&d, a.dev, O_RDWR, a.verbose);
+	if (ret)
+		return ret;
+	ret = cli_dev_info(&d, &info);
+	if (ret)
+		goto out;
+	ret = read_input(a.input, info.dma_alignment, &buf, &len);
+	if (ret)
+		goto out;
+	ret = cli_dev_check_range(&d, &info, true, a.offset, len);
+	if (ret)
+		goto out;
+	ret = write_range(&d, &info, a.offset, buf, len);
+out:
+	free(buf);
+	cli_dev_close(&d);
+	return ret;
+}
