@@ -1,0 +1,65 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# `make check`: the whole test suite.
+#
+#  1. deps.sh (installs missing packages as root, kselftest headers)
+#  2. make -C user, make -C user unit (host unit tests, TAP)
+#  3. urpt.ko against the guest kernel's headers, make -C selftests
+#  4. initramfs, boot qemu with urptvm.job=check (guest/check.sh): every
+#     selftest binary on /dev/vda, /dev/nvme0n1 and /dev/nullb0, then the
+#     CLI writes /data/pattern.bin at 1 MiB of /dev/vda
+#  5. host: the virtio image at 1 MiB must hold pattern.bin
+#
+# Counted: every TAP ok/not ok line (unit tests, guest runs), the image
+# check, each kernel WARNING/BUG/Oops/Call Trace/KASAN console line, a
+# missing end marker, a test that exits non-zero without a not-ok line or
+# reports nothing, each failed build step. Skips are listed, not passed.
+# The last line is "N passed, N failed"; the exit status is non-zero when
+# something failed or nothing passed.
+#
+# Environment: URPT_KVER (guest kernel), URPT_VM_TIMEOUT (default 600 s),
+# URPT_VM_QUIET=1 (console to the log only), URPT_VM_BZIMAGE=1.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+"$URPT_VM_DIR/deps.sh"
+kver=$(guest_kver) || die "no Debian 6.1 kernel installed"
+logdir=$(new_logdir check)
+rundir=$(mktemp -d "$URPT_CACHE/run.check.XXXXXX")
+trap 'rm -rf "$rundir"' EXIT
+start=$SECONDS
+
+# Host unit tests run only if the library built: one failure, not two.
+if build_user "$logdir"; then
+	msg "make -C user unit"
+	rc=0
+	make -C "$URPT_ROOT/user" unit >"$logdir/unit.log" 2>&1 || rc=$?
+	grep -aE '^(not )?ok ' "$logdir/unit.log" || true
+	tally_tap "unit" "$logdir/unit.log" "$rc"
+fi
+build_module "$logdir" "$kver" || true
+build_selftests "$logdir" || true
+
+msg "initramfs"
+"$URPT_VM_DIR/initramfs.sh" "$rundir/initramfs.cpio.gz" 2>&1 | tee "$logdir/initramfs.log"
+
+boot_vm check "$kver" "$rundir/initramfs.cpio.gz" "$rundir" "$logdir" "${URPT_VM_TIMEOUT:-600}" || true
+
+tally_guest "$logdir/guest.log"
+scan_console "$logdir/console.log"
+
+# The CLI wrote pattern.bin at 1 MiB of /dev/vda: check it on the image
+# itself, outside the guest, so a driver that lies to the guest is caught.
+pattern=$rundir/pattern.bin
+make_pattern "$pattern"
+if cmp -n 262144 -i 1048576:0 "$rundir/vda.img" "$pattern" >"$logdir/image-check.log" 2>&1; then
+	echo "ok - host: virtio image holds pattern.bin at 1 MiB"
+	pass
+else
+	sed 's/^/    | /' "$logdir/image-check.log" >&2
+	fail "host: virtio image does not hold pattern.bin at 1 MiB"
+fi
+
+msg "check took $((SECONDS - start)) s (deps excluded)"
+print_summary "$logdir" | tee "$logdir/summary.txt"
+((FAILED == 0 && PASSED > 0))

@@ -1,0 +1,121 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Pack the test VM's initramfs.
+#
+#   selftests/vm/initramfs.sh OUT.cpio.gz
+#
+# Contents: busybox (static) with its applet links, /init and the guest job
+# scripts (selftests/vm/init, selftests/vm/guest/*.sh), the guest kernel's
+# modules urpt needs, urpt.ko, the static urpt CLI, the static selftests
+# and the data files the jobs use. What to pack is taken from:
+#   URPT_KVER      guest kernel version (default: newest Debian 6.1 installed)
+#   URPT_KO        urpt.ko              (default: kernel/urpt.ko if present)
+#   URPT_CLI       urpt CLI binary      (default: user/cli/urpt if present)
+#   URPT_SELFTESTS selftest binaries, space-separated (default: selftests/build/*)
+# An empty or missing artefact is left out and reported: the guest then
+# reports the test that needed it as failed, never as passed.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+out=${1:?usage: $0 OUT.cpio.gz}
+kver=$(guest_kver) || die "no Debian 6.1 kernel installed"
+moddir=/lib/modules/$kver
+[[ -d $moddir ]] || die "$moddir is missing"
+
+# Modules the guest loads with modprobe, in this order. crct10dif_generic
+# and crc64_rocksoft_generic are what crc-t10dif and crc64-rocksoft look up
+# through the crypto API (soft dependencies): loading them first avoids
+# relying on busybox modprobe's handling of softdeps and aliases.
+GUEST_MODULES=(
+	virtio_pci virtio_blk
+	crct10dif_generic crc64_rocksoft_generic nvme
+	configfs null_blk
+)
+
+# The modules and everything they depend on, copied (decompressed) from the
+# guest kernel's module tree once per kernel: .cache/kernel/<kver>/modroot.
+stage_modules() {
+	local cache=$URPT_CACHE/kernel/$kver key tmp m path rel
+	key="${GUEST_MODULES[*]} $(file_key "$moddir/modules.dep")"
+	if [[ -d $cache/modroot && $(cat "$cache/modroot.key" 2>/dev/null) == "$key" ]]; then
+		return 0
+	fi
+	msg "copying guest modules from $moddir"
+	mkdir -p "$cache"
+	tmp=$(mktemp -d "$cache/modroot.XXXXXX")
+	for m in "${GUEST_MODULES[@]}"; do
+		# --show-depends lists the whole chain (softdeps included) as
+		# "insmod /path" lines; builtin modules show as "builtin name".
+		modprobe -S "$kver" --show-depends "$m" |
+			awk '$1 == "insmod" { print $2 }'
+	done | sort -u | while read -r path; do
+		rel=${path#/lib/modules/"$kver"/}
+		mkdir -p "$tmp/lib/modules/$kver/$(dirname "$rel")"
+		# busybox insmod cannot read compressed modules: store plain .ko.
+		case $path in
+		*.ko.xz) xz -dc "$path" >"$tmp/lib/modules/$kver/${rel%.xz}" ;;
+		*.ko.zst) zstd -q -dc "$path" >"$tmp/lib/modules/$kver/${rel%.zst}" ;;
+		*) cp "$path" "$tmp/lib/modules/$kver/$rel" ;;
+		esac
+	done
+	# modprobe must not mistake a builtin module for a missing one.
+	cp "$moddir"/modules.builtin* "$tmp/lib/modules/$kver/" 2>/dev/null || true
+	# depmod wants a modules.order: the copied modules, in any order.
+	(cd "$tmp/lib/modules/$kver" && find kernel -name '*.ko' | sort >modules.order)
+	chmod 755 "$tmp"	# mktemp -d makes it private
+	rm -rf "$cache/modroot"
+	mv "$tmp" "$cache/modroot"
+	echo "$key" >"$cache/modroot.key"
+}
+
+stage_modules
+
+root=$(mktemp -d "${TMPDIR:-/tmp}/urpt-initramfs.XXXXXX")
+trap 'rm -rf "$root"' EXIT
+
+mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,dev,proc,sys,tmp,run,etc/urpt,data,jobs,selftests}
+cp -a "$URPT_CACHE/kernel/$kver/modroot/lib" "$root/"
+
+# busybox and one symlink per applet, as its own list says where each goes.
+cp /bin/busybox "$root/bin/busybox"
+busybox --list-full | while read -r applet; do
+	[[ -e $root/$applet ]] || ln -s /bin/busybox "$root/$applet"
+done
+
+install -m 755 "$URPT_VM_DIR/init" "$root/init"
+install -m 755 "$URPT_VM_DIR"/guest/*.sh "$root/jobs/"
+printf '%s\n' "${GUEST_MODULES[@]}" >"$root/etc/urpt/modules"
+
+ko=${URPT_KO-$URPT_ROOT/kernel/urpt.ko}
+if [[ -n $ko && -f $ko ]]; then
+	mkdir -p "$root/lib/modules/$kver/extra"
+	cp "$ko" "$root/lib/modules/$kver/extra/urpt.ko"
+	echo extra/urpt.ko >>"$root/lib/modules/$kver/modules.order"
+else
+	msg "initramfs: no urpt.ko to pack${ko:+ ($ko missing)}"
+fi
+depmod -b "$root" "$kver"
+
+cli=${URPT_CLI-$URPT_ROOT/user/cli/urpt}
+if [[ -n $cli && -x $cli ]]; then
+	install -m 755 "$cli" "$root/bin/urpt"
+else
+	msg "initramfs: no urpt CLI to pack${cli:+ ($cli missing)}"
+fi
+
+if [[ -z ${URPT_SELFTESTS+set} ]]; then
+	URPT_SELFTESTS=$(find "$URPT_ROOT/selftests/build" -maxdepth 1 -type f -perm -u+x 2>/dev/null | sort | tr '\n' ' ')
+fi
+for t in $URPT_SELFTESTS; do
+	install -m 755 "$t" "$root/selftests/"
+done
+[[ -n ${URPT_SELFTESTS// /} ]] || msg "initramfs: no selftest binaries to pack"
+
+make_pattern "$root/data/pattern.bin"
+# The demo's file: 192 KiB, not a power of two, of the same records.
+head -c 196608 "$root/data/pattern.bin" | tr '0-9' 'a-j' >"$root/data/demo.bin"
+
+mkdir -p "$(dirname "$out")"
+(cd "$root" && find . -print0 | LC_ALL=C sort -z |
+	cpio --null -o -H newc --quiet -R 0:0) | gzip -1 >"$out.tmp"
+mv "$out.tmp" "$out"

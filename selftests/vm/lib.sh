@@ -1,0 +1,353 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared by the VM harness scripts (deps.sh, initramfs.sh, check.sh, demo.sh).
+# Sourced, never run: it only defines paths and functions.
+#
+# Everything derived (extracted vmlinux, module copies, kselftest headers,
+# images, logs) lives under $URPT_CACHE so a rerun only redoes what changed.
+
+URPT_VM_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+URPT_ROOT=$(cd "$URPT_VM_DIR/../.." && pwd)
+URPT_CACHE=${URPT_CACHE:-$URPT_ROOT/.cache}
+URPT_LOGS=$URPT_CACHE/logs
+
+msg() { printf '>>> %s\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# The guest kernel: the newest Debian 6.1 flavour installed for amd64. The
+# host runs another kernel, so `uname -r` would be wrong here. URPT_KVER
+# overrides the choice (it must still be installed: image, modules, headers).
+guest_kver() {
+	if [[ -n ${URPT_KVER:-} ]]; then
+		echo "$URPT_KVER"
+		return
+	fi
+	local v
+	v=$(find /lib/modules -mindepth 1 -maxdepth 1 -name '6.1.*-amd64' -printf '%f\n' 2>/dev/null |
+		sort -V | tail -n 1)
+	[[ -n $v ]] || return 1
+	echo "$v"
+}
+
+# A stamp that changes when a source file changes (size and mtime are
+# enough for packaged files: an upgrade rewrites them).
+file_key() { stat -L -c '%n %s %Y' "$@"; }
+
+# Extract the ELF vmlinux from Debian's bzImage. Booting the ELF directly
+# (PVH entry) saves the ~3 s the bzImage spends decompressing itself under
+# TCG. The payload is the xz stream that starts somewhere inside the
+# bzImage: try each xz magic until one decompresses to an ELF file.
+extract_vmlinux() {
+	local bz=$1 out=$2 off tmp=$2.tmp
+	while read -r off; do
+		tail -c "+$((off + 1))" "$bz" | xz -dc 2>/dev/null >"$tmp" || true
+		if [[ $(head -c 4 "$tmp" | od -An -tx1 | tr -d ' ') == 7f454c46 ]]; then
+			mv "$tmp" "$out"
+			return 0
+		fi
+	done < <(grep -abo $'\xfd7zXZ\x00' "$bz" | cut -d: -f1)
+	rm -f "$tmp"
+	return 1
+}
+
+# Prints the kernel to boot for $1 (kver): the cached ELF vmlinux if it can
+# be extracted, else the bzImage itself. URPT_VM_BZIMAGE=1 forces the latter.
+guest_kernel() {
+	local kver=$1 bz=/boot/vmlinuz-$1 dir=$URPT_CACHE/kernel/$1
+	[[ -r $bz ]] || die "$bz is missing (linux-image-$kver)"
+	if [[ ${URPT_VM_BZIMAGE:-0} == 1 ]]; then
+		echo "$bz"
+		return
+	fi
+	mkdir -p "$dir"
+	local key
+	key=$(file_key "$bz")
+	if [[ ! -s $dir/vmlinux || $(cat "$dir/vmlinux.key" 2>/dev/null) != "$key" ]]; then
+		msg "extracting vmlinux from $bz"
+		if ! extract_vmlinux "$bz" "$dir/vmlinux"; then
+			msg "no ELF vmlinux inside $bz: booting the bzImage"
+			echo "$bz"
+			return
+		fi
+		echo "$key" >"$dir/vmlinux.key"
+	fi
+	echo "$dir/vmlinux"
+}
+
+# The 256 KiB the check job writes through the CLI and the host then
+# compares with the disk image: 16-byte records "urpt-<offset>\n" (offset in
+# 10 decimal digits), so a misplaced block shows where it came from.
+make_pattern() {
+	awk 'BEGIN { for (o = 0; o < 262144; o += 16) printf "urpt-%010d\n", o }' >"$1"
+}
+
+# Counting -------------------------------------------------------------------
+#
+# Results are tallied in these globals and printed by print_summary. A TAP
+# line is `ok N ...` or `not ok N ...` at the start of a line (indented
+# lines are subtests, already summed up by their parent line); a `# SKIP`
+# directive makes it a skip, whatever ok/not ok says.
+
+PASSED=0
+FAILED=0
+SKIPS=()	# "name: reason" of every skipped test
+FAILS=()	# "name: what" of every failure, for the summary
+
+pass() { PASSED=$((PASSED + 1)); }
+fail() { FAILED=$((FAILED + 1)); FAILS+=("$1"); msg "FAIL: $1"; }
+
+# tally_tap NAME FILE RC: count the TAP lines of one test program's output.
+# RC is its exit status, or "cut" if it never finished. A non-zero exit without any
+# `not ok` line is one failure, and so is a program that reported nothing.
+tally_tap() {
+	local name=$1 file=$2 rc=$3 line n=0 nok=0 desc run=""
+	while IFS= read -r line; do
+		line=${line%$'\r'}
+		# kselftest_harness.h announces "#  RUN  fixture.test ..." but its
+		# skip lines carry only the reason: remember the name for them.
+		if [[ $line =~ ^#\ +RUN\ +([^ ]+) ]]; then
+			run=${BASH_REMATCH[1]}
+			continue
+		fi
+		[[ $line =~ ^(not\ )?ok([[:space:]]|$) ]] || continue
+		n=$((n + 1))
+		desc=${line#not }
+		desc=${desc#ok }
+		if [[ -n $run && $desc =~ ^[0-9]+\ \# ]]; then
+			desc="${desc%% *} $run ${desc#* }"
+		fi
+		run=""
+		if [[ $line =~ \#[[:space:]]*[Ss][Kk][Ii][Pp] ]]; then
+			SKIPS+=("$name: ${desc}")
+		elif [[ $line == not* ]]; then
+			nok=$((nok + 1))
+			fail "$name: $desc"
+		else
+			pass
+		fi
+	done <"$file"
+	# "cut" (cut short): the program never finished; the guest's missing
+	# end marker is the failure, counted once by tally_guest.
+	[[ $rc == cut ]] && return 0
+	if [[ -n $rc && $rc != 0 && $nok == 0 ]]; then
+		fail "$name: exited with status $rc without a 'not ok' line"
+	elif [[ $n == 0 ]]; then
+		fail "$name: no TAP results"
+	fi
+}
+
+# tally_guest FILE: the guest's results channel holds one section per test
+# program run, framed by the guest scripts:
+#   URPT-BEGIN <name>
+#   ...its TAP output...
+#   URPT-END <name> rc=<status>
+# followed by URPT-VM-END once the job is over.
+tally_guest() {
+	local file=$1 dir name rc line
+	dir=$(mktemp -d)
+	local cur="" i=0 unfinished=""
+	while IFS= read -r line; do
+		line=${line%$'\r'}
+		if [[ $line =~ ^URPT-BEGIN\ (.*)$ ]]; then
+			cur=${BASH_REMATCH[1]}
+			i=$((i + 1))
+			: >"$dir/$i.out"
+			echo "$cur" >"$dir/$i.name"
+		elif [[ -n $cur && $line =~ ^URPT-END\ .*\ rc=([0-9]+)$ ]]; then
+			echo "${BASH_REMATCH[1]}" >"$dir/$i.rc"
+			cur=""
+		elif [[ -n $cur ]]; then
+			printf '%s\n' "$line" >>"$dir/$i.out"
+		fi
+	done <"$file"
+	local k
+	for ((k = 1; k <= i; k++)); do
+		name=$(cat "$dir/$k.name")
+		if [[ -f $dir/$k.rc ]]; then
+			rc=$(cat "$dir/$k.rc")
+			tally_tap "guest $name" "$dir/$k.out" "$rc"
+		else
+			# Cut short: the guest died or hung inside it. Count what it
+			# printed; the missing end marker is the failure.
+			tally_tap "guest $name" "$dir/$k.out" cut
+			unfinished=$name
+		fi
+	done
+	rm -rf "$dir"
+	if ! grep -q '^URPT-VM-END' "$file"; then
+		fail "guest: no end marker (hung, crashed or timed out${unfinished:+ in $unfinished}; see console.log)"
+	fi
+}
+
+# scan_console FILE: every kernel line reporting a bug is one failure.
+# Only kernel lines are scanned (they carry a printk timestamp), so test
+# output echoed on the console cannot match by accident.
+scan_console() {
+	local file=$1 line
+	while IFS= read -r line; do
+		fail "console: ${line%$'\r'}"
+	done < <(grep -aE '^\[ *[0-9]+\.[0-9]+\] .*(WARNING:|BUG:|Oops|Call Trace|KASAN|kernel BUG)' "$file" || true)
+}
+
+# print_summary LOGDIR: the last line is exactly "N passed, N failed".
+print_summary() {
+	local logdir=$1 s
+	echo
+	echo "==== summary"
+	if ((${#SKIPS[@]})); then
+		echo "skipped (${#SKIPS[@]}):"
+		for s in "${SKIPS[@]}"; do echo "  $s"; done
+	fi
+	if ((${#FAILS[@]})); then
+		echo "failed (${#FAILS[@]}):"
+		for s in "${FAILS[@]}"; do echo "  $s"; done
+	fi
+	echo "logs: $logdir"
+	echo "$PASSED passed, $FAILED failed"
+}
+
+# Run directories ------------------------------------------------------------
+
+# new_logdir JOB: .cache/logs/JOB-<UTC time>-<pid>, plus a JOB-latest link.
+# Only the newest 20 runs of each job are kept.
+new_logdir() {
+	local job=$1 d
+	mkdir -p "$URPT_LOGS"
+	d=$URPT_LOGS/$job-$(date -u +%Y%m%dT%H%M%SZ)-$$
+	mkdir -p "$d"
+	ln -sfn "$(basename "$d")" "$URPT_LOGS/$job-latest"
+	find "$URPT_LOGS" -mindepth 1 -maxdepth 1 -type d -name "$job-*" -printf '%f\n' |
+		sort -r | tail -n +21 | while read -r old; do rm -rf "${URPT_LOGS:?}/$old"; done
+	echo "$d"
+}
+
+# run_logged LOG CMD...: run a build step with its output in LOG; on
+# failure show the end of it, so the reason is on the screen too.
+run_logged() {
+	local log=$1 rc=0
+	shift
+	"$@" >"$log" 2>&1 || rc=$?
+	if ((rc)); then
+		tail -n 30 "$log" | sed 's/^/    | /' >&2
+	fi
+	return "$rc"
+}
+
+# Booting --------------------------------------------------------------------
+
+# direct_io_ok DIR: can qemu open images in DIR with O_DIRECT (cache=none)?
+# tmpfs and some overlay setups cannot.
+direct_io_ok() {
+	local probe=$1/.odirect-probe rc=0
+	dd if=/dev/zero of="$probe" bs=4096 count=1 oflag=direct status=none 2>/dev/null || rc=1
+	rm -f "$probe"
+	return "$rc"
+}
+
+# boot_vm JOB KVER INITRD RUNDIR LOGDIR TIMEOUT
+#
+# Boots the guest with fresh disks in RUNDIR (vda.img: virtio-blk, 64 MiB;
+# nvme.img: NVMe namespace, 64 MiB, serial urpt0001) and the job on the
+# kernel command line. The console (ttyS0) goes to LOGDIR/console.log and,
+# unless URPT_VM_QUIET=1, to the terminal; the guest's results channel
+# (ttyS1) goes to LOGDIR/guest.log. Returns qemu's exit status through
+# timeout: 124 when the guest was killed for taking longer than TIMEOUT s.
+boot_vm() {
+	local job=$1 kver=$2 initrd=$3 rundir=$4 logdir=$5 limit=$6
+	local kernel cache=none rc=0
+	kernel=$(guest_kernel "$kver")
+	rm -f "$rundir/vda.img" "$rundir/nvme.img"
+	truncate -s 64M "$rundir/vda.img" "$rundir/nvme.img"
+	direct_io_ok "$rundir" || cache=writeback
+	: >"$logdir/guest.log"
+
+	local cmdline=(
+		console=ttyS0 panic=-1 oops=panic
+		# 5 shows KERN_WARNING and above: WARN, BUG, oops and call traces
+		# stay visible, the boot's info/notice chatter does not.
+		loglevel=5 printk.time=1
+		"urptvm.job=$job"
+	)
+	# shellcheck disable=SC2054 # the commas are qemu's, not array separators
+	local qemu=(
+		qemu-system-x86_64 -accel tcg -nodefaults -nographic -no-reboot
+		-m 1024 -smp 2
+		-serial mon:stdio
+		-serial "file:$logdir/guest.log"
+		-kernel "$kernel" -initrd "$initrd" -append "${cmdline[*]}"
+		-drive "file=$rundir/vda.img,if=virtio,format=raw,cache=$cache"
+		-drive "file=$rundir/nvme.img,if=none,id=nvm,format=raw,cache=$cache"
+		-device nvme,serial=urpt0001,drive=nvm
+	)
+	echo "${qemu[*]}" >"$logdir/qemu.cmd"
+	msg "booting $(basename "$kernel") ($kver), job=$job, timeout ${limit}s; console: $logdir/console.log"
+	# stdin from /dev/null: no terminal is put in raw mode, nothing typed
+	# reaches the monitor.
+	if [[ ${URPT_VM_QUIET:-0} == 1 ]]; then
+		timeout -k 10 "$limit" "${qemu[@]}" </dev/null >"$logdir/console.log" 2>&1 || rc=$?
+	else
+		# Show the console live and keep it; qemu's status is the verdict.
+		set +e
+		timeout -k 10 "$limit" "${qemu[@]}" </dev/null 2>&1 | tee "$logdir/console.log"
+		rc=${PIPESTATUS[0]}
+		set -e
+	fi
+	if ((rc == 124 || rc == 137)); then
+		msg "guest killed after ${limit}s (hung?)"
+	elif ((rc)); then
+		msg "qemu exited with status $rc"
+	fi
+	return "$rc"
+}
+
+# Building -------------------------------------------------------------------
+#
+# Each build step logs to LOGDIR/build-<what>.log. A failed step is one
+# failure, and its product is then not packed (URPT_KO, URPT_CLI or
+# URPT_SELFTESTS left empty): a stale binary from an earlier build must not
+# be tested as if it were the current source.
+
+build_user() {
+	local logdir=$1
+	msg "make -C user"
+	if run_logged "$logdir/build-user.log" make -C "$URPT_ROOT/user"; then
+		export URPT_CLI=$URPT_ROOT/user/cli/urpt
+		[[ -x $URPT_CLI ]] || { fail "build: make -C user did not produce user/cli/urpt"; URPT_CLI=; }
+		return 0
+	fi
+	fail "build: make -C user (see $logdir/build-user.log)"
+	export URPT_CLI=
+	return 1
+}
+
+build_module() {
+	local logdir=$1 kver=$2 kdir=/usr/src/linux-headers-$2 vermagic
+	export URPT_KO=
+	msg "make -C kernel KDIR=$kdir"
+	if ! run_logged "$logdir/build-module.log" make -C "$URPT_ROOT/kernel" KDIR="$kdir"; then
+		fail "build: urpt.ko against $kdir (see $logdir/build-module.log)"
+		return 1
+	fi
+	if [[ ! -f $URPT_ROOT/kernel/urpt.ko ]]; then
+		fail "build: make -C kernel did not produce kernel/urpt.ko"
+		return 1
+	fi
+	# The guest refuses a module built for another kernel: say so here.
+	vermagic=$(modinfo -F vermagic "$URPT_ROOT/kernel/urpt.ko")
+	if [[ $vermagic != "$kver "* ]]; then
+		fail "build: kernel/urpt.ko is for '$vermagic', not $kver"
+		return 1
+	fi
+	export URPT_KO=$URPT_ROOT/kernel/urpt.ko
+}
+
+build_selftests() {
+	local logdir=$1
+	export URPT_SELFTESTS=
+	msg "make -C selftests"
+	if ! run_logged "$logdir/build-selftests.log" make -C "$URPT_ROOT/selftests"; then
+		fail "build: make -C selftests (see $logdir/build-selftests.log)"
+		return 1
+	fi
+	URPT_SELFTESTS=$(find "$URPT_ROOT/selftests/build" -maxdepth 1 -type f -perm -u+x 2>/dev/null | sort | tr '\n' ' ')
+	[[ -n $URPT_SELFTESTS ]] || msg "no selftest programs (selftests/*.c) yet"
+}
