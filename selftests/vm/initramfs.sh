@@ -84,7 +84,15 @@ done
 
 install -m 755 "$URPT_VM_DIR/init" "$root/init"
 install -m 755 "$URPT_VM_DIR"/guest/*.sh "$root/jobs/"
-printf '%s\n' "${GUEST_MODULES[@]}" >"$root/etc/urpt/modules"
+# /init runs "modprobe <line>" for each line: null_blk gets its parameters
+# here (one memory-backed 1 GiB disk, /dev/nullb0), as it must on its first
+# load; a second modprobe with parameters would be a silent no-op.
+for m in "${GUEST_MODULES[@]}"; do
+	case $m in
+	null_blk) echo "null_blk nr_devices=1 memory_backed=1 gb=1" ;;
+	*) echo "$m" ;;
+	esac
+done >"$root/etc/urpt/modules"
 
 ko=${URPT_KO-$URPT_ROOT/kernel/urpt.ko}
 if [[ -n $ko && -f $ko ]]; then
