@@ -1,0 +1,21 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Host unit tests of liburpt and of the urpt CLI's pure logic: nothing
+ * here needs urpt.ko.
+ */
+#include "tap.h"
+
+int main(void)
+{
+	test_size();
+	test_devname();
+	test_sqe();
+	test_cqe();
+	test_names();
+	test_sync();
+	test_json();
+	test_chunk();
+	test_check();
+	test_flags();
+	return tap_finish();
+}
