@@ -19,6 +19,11 @@
 extern "C" {
 #endif
 
+/* C++ spells C11's _Static_assert static_assert. */
+#if defined(__cplusplus) && !defined(_Static_assert)
+#define _Static_assert static_assert
+#endif
+
 /* The uapi layout, checked wherever liburpt is compiled (urpt.ko too). */
 _Static_assert(sizeof(struct urpt_cmd) == URPT_CMD_SIZE, "urpt_cmd size");
 _Static_assert(offsetof(struct urpt_cmd, flags) == 4, "urpt_cmd.flags");
