@@ -139,6 +139,11 @@ int cmd_write(int argc, char **argv, const struct cli_global *global)
 	ret = cli_dev_info(&d, &info);
 	if (ret)
 		goto out;
+	/* A bad offset is known before reading a possibly long input. */
+	ret = cli_dev_check_range(&d, &info, true, a.offset,
+				  info.logical_block_size);
+	if (ret)
+		goto out;
 	ret = read_input(a.input, info.dma_alignment, &buf, &len);
 	if (ret)
 		goto out;

@@ -46,8 +46,9 @@ static size_t read_all_first_size(int fd)
 {
 	struct stat st;
 
+	/* One byte more, so that end of file shows without growing. */
 	if (!fstat(fd, &st) && S_ISREG(st.st_mode) && st.st_size > 0)
-		return st.st_size;
+		return st.st_size + 1;
 	return READ_ALL_FIRST_SIZE;
 }
 
