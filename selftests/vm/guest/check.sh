@@ -23,18 +23,33 @@ if [ -z "$tests" ]; then
 	end selftests 1
 fi
 
+# Programs that test the module or the control node rather than a disk run
+# once, on null_blk, at the end (urpt_module_test unloads and reloads
+# urpt.ko, so nothing may run beside it).
+ONCE="urpt_ctl_test urpt_module_test"
+export URPT_KO=$(ls /lib/modules/*/extra/urpt.ko | head -n 1)
+
+is_once() {
+	case " $ONCE " in *" $1 "*) return 0 ;; esac
+	return 1
+}
+
+run_test() { # run_test PROGRAM DISK
+	name="$1@${2#/dev/}"
+	begin "$name"
+	if [ ! -b "$2" ]; then
+		echo "not ok 1 - $2 is missing"
+		end "$name" 1
+		return
+	fi
+	echo "# URPT_BDEV=$2 URPT_KO=$URPT_KO /selftests/$1"
+	URPT_BDEV=$2 timeout -s KILL $TEST_TIMEOUT "/selftests/$1" 2>&1
+	end "$name" $?
+}
+
 for disk in $DISKS; do
 	for t in $tests; do
-		name="$t@${disk#/dev/}"
-		begin "$name"
-		if [ ! -b "$disk" ]; then
-			echo "not ok 1 - $disk is missing"
-			end "$name" 1
-			continue
-		fi
-		echo "# URPT_BDEV=$disk /selftests/$t"
-		URPT_BDEV=$disk timeout -s KILL $TEST_TIMEOUT "/selftests/$t" 2>&1
-		end "$name" $?
+		is_once "$t" || run_test "$t" "$disk"
 	done
 done
 
@@ -76,3 +91,8 @@ elif step "urpt attach /dev/vda" urpt attach /dev/vda; then
 fi
 echo "1..$n"
 end $name 0
+
+# Last: urpt_module_test unloads and reloads the module.
+for t in $ONCE; do
+	[ -x "/selftests/$t" ] && run_test "$t" /dev/nullb0
+done
