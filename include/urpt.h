@@ -34,7 +34,7 @@
 #define URPT_CMD_INFO		_IOR(URPT_IOC_MAGIC, 0x01, struct urpt_cmd)
 #define URPT_CMD_READ		_IOR(URPT_IOC_MAGIC, 0x02, struct urpt_cmd)
 #define URPT_CMD_WRITE		_IOW(URPT_IOC_MAGIC, 0x03, struct urpt_cmd)
-#define URPT_CMD_FLUSH		_IO(URPT_IOC_MAGIC, 0x04)
+#define URPT_CMD_FLUSH		_IOW(URPT_IOC_MAGIC, 0x04, struct urpt_cmd)
 
 /*
  * The command, in the 80-byte area of a 128-byte SQE (sqe->cmd).
@@ -47,10 +47,18 @@
  *        offset must be 0. res = bytes of struct urpt_info written.
  * READ:  read len bytes at byte offset of the disk into addr.
  * WRITE: write len bytes from addr at byte offset of the disk.
- *        offset and len are multiples of the logical block size, len > 0,
- *        len <= urpt_info.max_transfer, addr is aligned to
- *        urpt_info.dma_alignment; res = len on success.
+ *        For both: offset and len are multiples of the logical block
+ *        size, 0 < len <= urpt_info.max_transfer and addr is aligned to
+ *        urpt_info.dma_alignment (else -EINVAL); offset + len within the
+ *        capacity (else -ENOSPC); addr/len mapped user memory, writable
+ *        for READ (else -EFAULT). res = len on success.
  * FLUSH: offset, addr and len must be 0. res = 0 on success.
+ *
+ * Other errors: -EOPNOTSUPP for an unknown cmd_op or a ring without
+ * SQE128 and CQE32; -EBADF for WRITE or FLUSH on a node opened O_RDONLY;
+ * -ENODEV once the disk was detached; the errno of the block-layer status
+ * (-EIO...) when the disk fails the I/O. Opening the node O_RDWR fails with
+ * -EROFS when the disk was attached with URPT_ATTACH_READ_ONLY.
  */
 struct urpt_cmd {
 	__u8	version;
