@@ -1,0 +1,445 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers shared by the urpt selftests. Every .c file in selftests/ is its own
+ * program, so everything here is static.
+ *
+ * Include after kselftest_harness.h: the helpers that check things take
+ * the harness's _metadata.
+ */
+#ifndef URPT_SELFTEST_H
+#define URPT_SELFTEST_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <linux/fs.h>
+
+#include <liburing.h>
+#include <urpt.h>
+#include <liburpt.h>
+
+#define UT_CONTROL_PATH		"/dev/" URPT_CONTROL_NAME
+#define UT_MAX_ENTRIES		256	/* the module's URPT_MAX_DEVS */
+#define UT_WAIT_SEC		10	/* longest wait for one completion */
+
+/* ---- environment --------------------------------------------------------- */
+
+/* The disk under test, or NULL: the tests SKIP without it. */
+static inline const char *ut_bdev(void)
+{
+	const char *p = getenv("URPT_BDEV");
+
+	return p && *p ? p : NULL;
+}
+
+/* "vda" for "/dev/vda": what urpt reports as the disk name. */
+static inline const char *ut_basename(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+static inline bool ut_exists(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0;
+}
+
+static inline void ut_node_path(char *buf, size_t size, uint32_t index)
+{
+	snprintf(buf, size, "/dev/urpt%u", index);
+}
+
+/* Read a small text file (sysfs) into buf; returns bytes read or -errno. */
+static inline ssize_t ut_read_text(const char *path, char *buf, size_t size)
+{
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, size - 1);
+	if (n < 0)
+		n = -errno;
+	else
+		buf[n] = '\0';
+	close(fd);
+	return n;
+}
+
+/* Capacity and block sizes as the block layer reports them. */
+struct ut_geometry {
+	uint64_t capacity;
+	uint32_t lbs;
+	uint32_t pbs;
+};
+
+static inline int ut_bdev_geometry(const char *path, struct ut_geometry *g)
+{
+	unsigned int pbs = 0;
+	int lbs = 0;
+	int fd, ret = 0;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (ioctl(fd, BLKGETSIZE64, &g->capacity) ||
+	    ioctl(fd, BLKSSZGET, &lbs) || ioctl(fd, BLKPBSZGET, &pbs))
+		ret = -errno;
+	g->lbs = lbs;
+	g->pbs = pbs;
+	close(fd);
+	return ret;
+}
+
+/* ---- buffers and patterns ------------------------------------------------ */
+
+static inline void *ut_alloc(size_t size)
+{
+	void *p = NULL;
+
+	if (posix_memalign(&p, 4096, size))
+		return NULL;
+	memset(p, 0, size);
+	return p;
+}
+
+/* xorshift64: deterministic, so a failing seed can be replayed. */
+static inline uint64_t ut_rand(uint64_t *state)
+{
+	uint64_t x = *state;
+
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	*state = x;
+	return x;
+}
+
+/* Base seed; URPT_SEED=<n> in the environment replays a run. */
+static inline uint64_t ut_seed(void)
+{
+	const char *s = getenv("URPT_SEED");
+	uint64_t seed = s ? strtoull(s, NULL, 0) : 0x7572707473656564ULL;
+
+	return seed ? seed : 1;
+}
+
+static inline void ut_fill(void *buf, size_t len, uint64_t seed)
+{
+	uint64_t state = seed * 0x9e3779b97f4a7c15ULL + 0x632be59bd9b4e019ULL;
+	unsigned char *p = buf;
+	size_t i;
+
+	for (i = 0; i < len; i += 8) {
+		uint64_t x = ut_rand(&state);
+		size_t n = len - i < 8 ? len - i : 8;
+
+		memcpy(p + i, &x, n);
+	}
+}
+
+/* Offset of the first differing byte, or -1 if equal. */
+static inline long ut_first_diff(const void *a, const void *b, size_t len)
+{
+	const unsigned char *x = a, *y = b;
+	size_t i;
+
+	if (!memcmp(a, b, len))
+		return -1;
+	for (i = 0; i < len; i++)
+		if (x[i] != y[i])
+			return (long)i;
+	return -1;
+}
+
+/* Full-length O_DIRECT I/O on the backing disk: 0 or -errno (-EIO short). */
+static inline int ut_pread_full(int fd, void *buf, size_t len, uint64_t off)
+{
+	ssize_t n = pread(fd, buf, len, (off_t)off);
+
+	if (n < 0)
+		return -errno;
+	return (size_t)n == len ? 0 : -EIO;
+}
+
+static inline int ut_pwrite_full(int fd, const void *buf, size_t len,
+				 uint64_t off)
+{
+	ssize_t n = pwrite(fd, buf, len, (off_t)off);
+
+	if (n < 0)
+		return -errno;
+	return (size_t)n == len ? 0 : -EIO;
+}
+
+/* ---- control node, raw --------------------------------------------------- */
+
+/* ioctl returning 0 or -errno. */
+static inline int ut_ioctl(int fd, unsigned long req, void *arg)
+{
+	return ioctl(fd, req, arg) ? -errno : 0;
+}
+
+static inline int ut_ctl_open(void)
+{
+	int fd = open(UT_CONTROL_PATH, O_RDWR | O_CLOEXEC);
+
+	return fd < 0 ? -errno : fd;
+}
+
+static inline int ut_ctl_detach_raw(int ctl, uint32_t index)
+{
+	struct urpt_ctl_detach d = { .index = index };
+
+	return ut_ioctl(ctl, URPT_CTL_DETACH, &d);
+}
+
+/* Fill ents (room UT_MAX_ENTRIES); returns the number attached or -errno. */
+static inline int ut_list_all(struct urpt_ctl_entry *ents)
+{
+	int n = urpt_ctl_list(ents, UT_MAX_ENTRIES);
+
+	if (n > UT_MAX_ENTRIES)
+		return -E2BIG;
+	return n;
+}
+
+static inline int ut_list_count(void)
+{
+	return urpt_ctl_list(NULL, 0);
+}
+
+static inline bool ut_listed(const struct urpt_ctl_entry *ents, int n,
+			     uint32_t index)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (ents[i].index == index)
+			return true;
+	return false;
+}
+
+/* The index ATTACH should hand out next: the lowest one not attached. */
+static inline int ut_lowest_free_index(void)
+{
+	struct urpt_ctl_entry ents[UT_MAX_ENTRIES];
+	int n = ut_list_all(ents);
+	uint32_t i;
+
+	if (n < 0)
+		return n;
+	for (i = 0; i < UT_MAX_ENTRIES; i++)
+		if (!ut_listed(ents, n, i))
+			return (int)i;
+	return -ENOSPC;
+}
+
+/*
+ * A test that was killed (timeout) cannot run its teardown: detach what it
+ * left of disk_name so that the next test starts clean. Returns how many
+ * were detached or -errno.
+ */
+static inline int ut_detach_leftovers(const char *disk_name)
+{
+	struct urpt_ctl_entry ents[UT_MAX_ENTRIES];
+	int n = ut_list_all(ents);
+	int i, done = 0;
+
+	if (n < 0)
+		return n;
+	for (i = 0; i < n; i++) {
+		if (strncmp(ents[i].disk_name, disk_name, URPT_DISK_NAME_LEN))
+			continue;
+		if (urpt_ctl_detach(ents[i].index) == 0)
+			done++;
+	}
+	return done;
+}
+
+/* ---- one raw command ----------------------------------------------------- */
+
+/* A completion, copied out of the ring. */
+struct ut_cqe {
+	int32_t res;
+	uint32_t flags;
+	uint64_t user_data;
+	uint64_t extra[2];	/* big_cqe[0..1]; zero on a 16-byte CQE ring */
+};
+
+static inline void ut_cqe_copy(const struct io_uring *ring,
+			       const struct io_uring_cqe *cqe,
+			       struct ut_cqe *out)
+{
+	out->res = cqe->res;
+	out->flags = cqe->flags;
+	out->user_data = cqe->user_data;
+	if (ring->flags & IORING_SETUP_CQE32) {
+		out->extra[0] = cqe->big_cqe[0];
+		out->extra[1] = cqe->big_cqe[1];
+	} else {
+		out->extra[0] = 0;
+		out->extra[1] = 0;
+	}
+}
+
+/* Wait at most UT_WAIT_SEC for one completion. 0, -ETIME or -errno. */
+static inline int ut_reap(struct io_uring *ring, struct ut_cqe *out)
+{
+	struct __kernel_timespec ts = { .tv_sec = UT_WAIT_SEC };
+	struct io_uring_cqe *cqe;
+	int ret;
+
+	ret = io_uring_wait_cqe_timeout(ring, &cqe, &ts);
+	if (ret)
+		return ret;
+	ut_cqe_copy(ring, cqe, out);
+	io_uring_cqe_seen(ring, cqe);
+	return 0;
+}
+
+/*
+ * Submit the one SQE prepared on ring and wait for its completion.
+ * Returns 0 (out filled) or -errno of the ring itself (not of the command).
+ */
+static inline int ut_submit_one(struct io_uring *ring, struct ut_cqe *out)
+{
+	int ret = io_uring_submit(ring);
+
+	if (ret < 0)
+		return ret;
+	if (ret != 1)
+		return -EIO;
+	return ut_reap(ring, out);
+}
+
+/*
+ * Prepare a valid command of cmd_op on the next SQE of a SQE128 ring with
+ * liburpt's prep functions and return its command area, for the caller to
+ * corrupt. Unknown cmd_op values get a versioned, zeroed command with
+ * addr/len/offset as given. NULL if the SQ ring is full.
+ */
+static inline struct urpt_cmd *ut_prep(struct io_uring *ring, int fd,
+				       uint32_t cmd_op, void *buf,
+				       uint32_t len, uint64_t offset)
+{
+	struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
+	struct urpt_cmd *cmd;
+
+	if (!sqe)
+		return NULL;
+	switch (cmd_op) {
+	case URPT_CMD_INFO:
+		urpt_prep_info(sqe, fd, buf);
+		cmd = urpt_sqe_cmd(sqe);
+		break;
+	case URPT_CMD_READ:
+		urpt_prep_read(sqe, fd, buf, len, offset);
+		cmd = urpt_sqe_cmd(sqe);
+		break;
+	case URPT_CMD_WRITE:
+		urpt_prep_write(sqe, fd, buf, len, offset);
+		cmd = urpt_sqe_cmd(sqe);
+		break;
+	case URPT_CMD_FLUSH:
+		urpt_prep_flush(sqe, fd);
+		cmd = urpt_sqe_cmd(sqe);
+		break;
+	default:
+		cmd = urpt_prep_cmd(sqe, fd, cmd_op);
+		cmd->addr = (uint64_t)(uintptr_t)buf;
+		cmd->len = len;
+		cmd->offset = offset;
+		break;
+	}
+	sqe->user_data = cmd_op;
+	return cmd;
+}
+
+static inline const char *ut_op_name(uint32_t cmd_op)
+{
+	switch (cmd_op) {
+	case URPT_CMD_INFO:
+		return "INFO";
+	case URPT_CMD_READ:
+		return "READ";
+	case URPT_CMD_WRITE:
+		return "WRITE";
+	case URPT_CMD_FLUSH:
+		return "FLUSH";
+	}
+	return "unknown";
+}
+
+/* ---- checks (need the harness's _metadata) ------------------------------- */
+
+/*
+ * A command refused while being validated: res is -err and both extra
+ * CQE words are zero.
+ */
+#define UT_EXPECT_REFUSED(c, err, what)					\
+	do {								\
+		EXPECT_EQ(-(err), (c)->res) {				\
+			TH_LOG("%s: res %d (%s), wanted %d (%s)",	\
+			       (what), (c)->res, strerror(-(c)->res),	\
+			       -(err), strerror(err));			\
+		}							\
+		EXPECT_EQ((uint64_t)0, (c)->extra[0]) {				\
+			TH_LOG("%s: big_cqe[0] %#llx on a refused command", \
+			       (what), (unsigned long long)(c)->extra[0]); \
+		}							\
+		EXPECT_EQ((uint64_t)0, (c)->extra[1]) {				\
+			TH_LOG("%s: big_cqe[1] %#llx", (what),		\
+			       (unsigned long long)(c)->extra[1]);	\
+		}							\
+	} while (0)
+
+/*
+ * A command that went to the disk and succeeded: res as wanted, block
+ * status 0, at least one bio, some time in the driver, big_cqe[1] zero.
+ */
+#define UT_EXPECT_DONE(c, want, what)					\
+	do {								\
+		uint64_t __x = (c)->extra[0];				\
+		EXPECT_EQ((int32_t)(want), (c)->res) {			\
+			TH_LOG("%s: res %d (%s), wanted %d", (what),	\
+			       (c)->res,				\
+			       (c)->res < 0 ? strerror(-(c)->res) : "", \
+			       (int32_t)(want));			\
+		}							\
+		EXPECT_EQ((uint64_t)0, (__x >> URPT_RES2_STATUS_SHIFT) &		\
+			     URPT_RES2_STATUS_MASK) {			\
+			TH_LOG("%s: blk status %llu", (what),		\
+			       (unsigned long long)(__x & 0xff));	\
+		}							\
+		EXPECT_LE((uint64_t)1, (__x >> URPT_RES2_BIOS_SHIFT) &		\
+			     URPT_RES2_BIOS_MASK) {			\
+			TH_LOG("%s: bios 0 in %#llx", (what),		\
+			       (unsigned long long)__x);		\
+		}							\
+		EXPECT_LT((uint64_t)0, (__x >> URPT_RES2_NS_SHIFT) &		\
+			     URPT_RES2_NS_MASK) {			\
+			TH_LOG("%s: driver_ns 0 in %#llx", (what),	\
+			       (unsigned long long)__x);		\
+		}							\
+		EXPECT_EQ((uint64_t)0, (c)->extra[1]) {				\
+			TH_LOG("%s: big_cqe[1] %#llx", (what),		\
+			       (unsigned long long)(c)->extra[1]);	\
+		}							\
+	} while (0)
+
+#endif /* URPT_SELFTEST_H */
