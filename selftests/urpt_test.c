@@ -280,6 +280,8 @@ TEST_F(node, unknown_cmd_op_eopnotsupp)
 		0,
 		/* READ's number with the wrong size encoded */
 		_IOR(URPT_IOC_MAGIC, 0x02, __u64),
+		/* FLUSH's number without the size (its pre-v1 encoding) */
+		_IO(URPT_IOC_MAGIC, 0x04),
 		/* the personality range left free */
 		_IOWR(URPT_IOC_MAGIC, 0x80, struct urpt_cmd),
 	};
