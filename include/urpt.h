@@ -74,9 +74,9 @@ struct urpt_cmd {
 #define URPT_CMD_SIZE		80
 
 /*
- * big_cqe[0] of every command that reached the disk (READ, WRITE, FLUSH)
- * and of INFO. Commands refused while being validated complete with only
- * res set and both extra words zero.
+ * big_cqe[0] of every command that reached the disk (READ, WRITE, FLUSH).
+ * INFO, which is answered without the disk, and commands refused while
+ * being validated complete with only res set and both extra words zero.
  *
  *   bits  0..7   block-layer status (blk_status_t; 0 is BLK_STS_OK): why
  *                res is -EIO, -ENOSPC, -ETIMEDOUT...

@@ -4,7 +4,8 @@
 #
 #  1. deps.sh (installs missing packages as root, kselftest headers)
 #  2. make -C user, make -C user unit (host unit tests, TAP)
-#  3. urpt.ko against the guest kernel's headers, make -C selftests
+#  3. urpt.ko against the guest kernel's headers (W=1, sparse), checkpatch
+#     --strict on kernel/ and include/, make -C selftests
 #  4. initramfs, boot qemu with urptvm.job=check (guest/check.sh): every
 #     selftest binary on /dev/vda, /dev/nvme0n1 and /dev/nullb0, then the
 #     CLI writes /data/pattern.bin at 1 MiB of /dev/vda
@@ -37,7 +38,7 @@ if build_user "$logdir"; then
 	grep -aE '^(not )?ok ' "$logdir/unit.log" || true
 	tally_tap "unit" "$logdir/unit.log" "$rc"
 fi
-build_module "$logdir" "$kver" || true
+build_module "$logdir" "$kver" && lint_module "$logdir"
 build_selftests "$logdir" || true
 
 msg "initramfs"

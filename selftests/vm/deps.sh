@@ -40,30 +40,42 @@ install_packages() {
 	apt-get install -y -q --no-install-recommends "${missing[@]}"
 }
 
-# Extract tools/testing/selftests/kselftest*.h into .cache/kselftest/. The
-# tarball is streamed (xz -dc | tar with a wildcard): only the few headers
-# touch the disk. kselftest_harness.h includes only "kselftest.h" from its
-# directory; the wildcard also brings kselftest_module.h, harmless.
+# Extract from the linux-source-6.1 tarball, in one streamed pass (xz -dc |
+# tar with wildcards, only the few files touch the disk):
+#  - tools/testing/selftests/kselftest*.h into .cache/kselftest/ (no Debian
+#    package ships kselftest_harness.h loose; it includes only kselftest.h);
+#  - scripts/checkpatch.pl and its data files into .cache/checkpatch/.
+# Both are re-extracted only when the tarball changes.
 extract_kselftest() {
-	local tarball dest=$URPT_CACHE/kselftest key tmp
+	local tarball ks=$URPT_CACHE/kselftest cp=$URPT_CACHE/checkpatch key tmp src
 	tarball=$(ls /usr/src/linux-source-6.1*.tar.xz 2>/dev/null | sort -V | tail -n 1)
 	[[ -n $tarball ]] || die "no /usr/src/linux-source-6.1*.tar.xz (package linux-source-6.1)"
 	key=$(file_key "$tarball")
-	if [[ -f $dest/kselftest_harness.h && $(cat "$dest/.key" 2>/dev/null) == "$key" ]]; then
+	if [[ -f $ks/kselftest_harness.h && $(cat "$ks/.key" 2>/dev/null) == "$key" &&
+	      -f $cp/checkpatch.pl && $(cat "$cp/.key" 2>/dev/null) == "$key" ]]; then
 		return 0
 	fi
-	msg "extracting kselftest headers from $tarball"
+	msg "extracting kselftest headers and checkpatch from $tarball"
 	mkdir -p "$URPT_CACHE"
-	tmp=$(mktemp -d "$URPT_CACHE/kselftest.XXXXXX")
+	tmp=$(mktemp -d "$URPT_CACHE/source.XXXXXX")
 	xz -dc "$tarball" | tar -x -C "$tmp" --wildcards --no-wildcards-match-slash \
-		--strip-components=4 '*/tools/testing/selftests/kselftest*.h'
-	[[ -f $tmp/kselftest_harness.h && -f $tmp/kselftest.h ]] ||
-		die "kselftest headers not found in $tarball"
-	echo "$key" >"$tmp/.key"
-	chmod 755 "$tmp"	# mktemp -d makes it private
+		'*/tools/testing/selftests/kselftest*.h' '*/scripts/checkpatch.pl' \
+		'*/scripts/spelling.txt' '*/scripts/const_structs.checkpatch'
+	src=$(echo "$tmp"/*)
+	[[ -f $src/tools/testing/selftests/kselftest_harness.h && -f $src/scripts/checkpatch.pl ]] ||
+		die "kselftest headers or checkpatch.pl not found in $tarball"
+	mkdir -p "$tmp/ks" "$tmp/cp"
+	mv "$src"/tools/testing/selftests/kselftest*.h "$tmp/ks/"
+	mv "$src"/scripts/checkpatch.pl "$src"/scripts/spelling.txt \
+		"$src"/scripts/const_structs.checkpatch "$tmp/cp/"
+	echo "$key" >"$tmp/ks/.key"
+	echo "$key" >"$tmp/cp/.key"
+	chmod 755 "$tmp/ks" "$tmp/cp"
 	# Swap in whole so a concurrent build never sees half a directory.
-	rm -rf "$dest"
-	mv "$tmp" "$dest"
+	rm -rf "$ks" "$cp"
+	mv "$tmp/ks" "$ks"
+	mv "$tmp/cp" "$cp"
+	rm -rf "$tmp"
 }
 
 if [[ ${1:-} != --kselftest ]]; then

@@ -323,7 +323,8 @@ build_module() {
 	local logdir=$1 kver=$2 kdir=/usr/src/linux-headers-$2 vermagic
 	export URPT_KO=
 	msg "make -C kernel KDIR=$kdir"
-	if ! run_logged "$logdir/build-module.log" make -C "$URPT_ROOT/kernel" KDIR="$kdir"; then
+	# W=1 and sparse (C=2 checks every file) on the build that is tested.
+	if ! run_logged "$logdir/build-module.log" make -C "$URPT_ROOT/kernel" KDIR="$kdir" W=1 C=2; then
 		fail "build: urpt.ko against $kdir (see $logdir/build-module.log)"
 		return 1
 	fi
@@ -338,6 +339,28 @@ build_module() {
 		return 1
 	fi
 	export URPT_KO=$URPT_ROOT/kernel/urpt.ko
+}
+
+# lint_module LOGDIR: the kernel code's standards, one test each: no
+# compiler or sparse warning in the build above, checkpatch --strict clean.
+lint_module() {
+	local logdir=$1 cp=$URPT_CACHE/checkpatch/checkpatch.pl files
+	if grep -E 'warning:|error:' "$logdir/build-module.log" >"$logdir/lint-build.log"; then
+		sed 's/^/    | /' "$logdir/lint-build.log" >&2
+		fail "lint: urpt.ko builds with W=1 and sparse without warnings"
+	else
+		echo "ok - lint: urpt.ko builds with W=1 and sparse without warnings"
+		pass
+	fi
+	files=$(cd "$URPT_ROOT" && ls kernel/*.[ch] include/urpt.h | grep -v '\.mod\.c$')
+	if (cd "$URPT_ROOT" && perl "$cp" --strict --no-tree --terse \
+		-f $files) >"$logdir/lint-checkpatch.log" 2>&1; then
+		echo "ok - lint: checkpatch --strict is clean on kernel/ and include/"
+		pass
+	else
+		grep -E 'ERROR|WARNING|CHECK' "$logdir/lint-checkpatch.log" | sed 's/^/    | /' >&2
+		fail "lint: checkpatch --strict on kernel/ and include/"
+	fi
 }
 
 # make -k: one program that does not compile is one failure, the others
