@@ -13,6 +13,14 @@ const char *urpt_cmd_name(uint32_t cmd_op)
 		return "write";
 	case URPT_CMD_FLUSH:
 		return "flush";
+	case URPT_CMD_READV:
+		return "readv";
+	case URPT_CMD_WRITEV:
+		return "writev";
+	case URPT_CMD_DISCARD:
+		return "discard";
+	case URPT_CMD_WRITE_ZEROES:
+		return "write-zeroes";
 	}
 	return "unknown";
 }

@@ -107,25 +107,87 @@ int urpt_info(struct urpt_dev *dev, struct urpt_info *info,
 	return urpt_dev_run(dev, r);
 }
 
-int urpt_read(struct urpt_dev *dev, void *buf, uint32_t len, uint64_t offset,
-	      struct urpt_result *r)
+int urpt_read_flags(struct urpt_dev *dev, void *buf, uint32_t len,
+		    uint64_t offset, uint32_t flags, struct urpt_result *r)
 {
 	struct io_uring_sqe *sqe = urpt_dev_get_sqe(dev);
 
 	if (!sqe)
 		return urpt_dev_no_sqe(r);
 	urpt_prep_read(sqe, dev->fd, buf, len, offset);
+	urpt_prep_set_flags(sqe, flags);
 	return urpt_dev_run(dev, r);
 }
 
-int urpt_write(struct urpt_dev *dev, const void *buf, uint32_t len,
-	       uint64_t offset, struct urpt_result *r)
+int urpt_write_flags(struct urpt_dev *dev, const void *buf, uint32_t len,
+		     uint64_t offset, uint32_t flags, struct urpt_result *r)
 {
 	struct io_uring_sqe *sqe = urpt_dev_get_sqe(dev);
 
 	if (!sqe)
 		return urpt_dev_no_sqe(r);
 	urpt_prep_write(sqe, dev->fd, buf, len, offset);
+	urpt_prep_set_flags(sqe, flags);
+	return urpt_dev_run(dev, r);
+}
+
+int urpt_read(struct urpt_dev *dev, void *buf, uint32_t len, uint64_t offset,
+	      struct urpt_result *r)
+{
+	return urpt_read_flags(dev, buf, len, offset, 0, r);
+}
+
+int urpt_write(struct urpt_dev *dev, const void *buf, uint32_t len,
+	       uint64_t offset, struct urpt_result *r)
+{
+	return urpt_write_flags(dev, buf, len, offset, 0, r);
+}
+
+int urpt_readv(struct urpt_dev *dev, const struct iovec *iov, unsigned int nr,
+	       uint64_t offset, uint32_t flags, struct urpt_result *r)
+{
+	struct io_uring_sqe *sqe = urpt_dev_get_sqe(dev);
+
+	if (!sqe)
+		return urpt_dev_no_sqe(r);
+	urpt_prep_readv(sqe, dev->fd, iov, nr, offset);
+	urpt_prep_set_flags(sqe, flags);
+	return urpt_dev_run(dev, r);
+}
+
+int urpt_writev(struct urpt_dev *dev, const struct iovec *iov,
+		unsigned int nr, uint64_t offset, uint32_t flags,
+		struct urpt_result *r)
+{
+	struct io_uring_sqe *sqe = urpt_dev_get_sqe(dev);
+
+	if (!sqe)
+		return urpt_dev_no_sqe(r);
+	urpt_prep_writev(sqe, dev->fd, iov, nr, offset);
+	urpt_prep_set_flags(sqe, flags);
+	return urpt_dev_run(dev, r);
+}
+
+int urpt_discard(struct urpt_dev *dev, uint32_t len, uint64_t offset,
+		 struct urpt_result *r)
+{
+	struct io_uring_sqe *sqe = urpt_dev_get_sqe(dev);
+
+	if (!sqe)
+		return urpt_dev_no_sqe(r);
+	urpt_prep_discard(sqe, dev->fd, len, offset);
+	return urpt_dev_run(dev, r);
+}
+
+int urpt_write_zeroes(struct urpt_dev *dev, uint32_t len, uint64_t offset,
+		      uint32_t flags, struct urpt_result *r)
+{
+	struct io_uring_sqe *sqe = urpt_dev_get_sqe(dev);
+
+	if (!sqe)
+		return urpt_dev_no_sqe(r);
+	urpt_prep_write_zeroes(sqe, dev->fd, len, offset);
+	urpt_prep_set_flags(sqe, flags);
 	return urpt_dev_run(dev, r);
 }
 

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/uio.h>
 #include <liburing.h>
 #include <urpt.h>
 
@@ -34,6 +35,9 @@ _Static_assert(offsetof(struct urpt_cmd, rsvd2) == 32, "urpt_cmd.rsvd2");
 _Static_assert(sizeof(struct urpt_info) == URPT_INFO_SIZE_V1, "urpt_info size");
 _Static_assert(offsetof(struct urpt_info, disk_name) == 40,
 	       "urpt_info.disk_name");
+_Static_assert(offsetof(struct urpt_info, max_iovecs) == 72,
+	       "urpt_info.max_iovecs");
+_Static_assert(offsetof(struct urpt_info, rsvd) == 96, "urpt_info.rsvd");
 _Static_assert(sizeof(struct urpt_ctl_attach) == 32, "urpt_ctl_attach size");
 _Static_assert(sizeof(struct urpt_ctl_detach) == 24, "urpt_ctl_detach size");
 _Static_assert(sizeof(struct urpt_ctl_entry) == 48, "urpt_ctl_entry size");
@@ -41,6 +45,20 @@ _Static_assert(sizeof(struct urpt_ctl_list) == 32, "urpt_ctl_list size");
 /* The command must fit the 80 bytes a 128-byte SQE has after sqe->cmd. */
 _Static_assert(offsetof(struct io_uring_sqe, cmd) + URPT_CMD_SIZE == 128,
 	       "sqe->cmd area");
+/*
+ * Registered buffers: uring_cmd_flags shares the union of rw_flags at
+ * byte 28, buf_index is the 16 bits at byte 40 (liburing 2.3 and later).
+ */
+_Static_assert(offsetof(struct io_uring_sqe, uring_cmd_flags) == 28,
+	       "sqe->uring_cmd_flags");
+_Static_assert(sizeof(((struct io_uring_sqe *)0)->uring_cmd_flags) == 4,
+	       "sqe->uring_cmd_flags size");
+_Static_assert(offsetof(struct io_uring_sqe, buf_index) == 40,
+	       "sqe->buf_index");
+_Static_assert(sizeof(((struct io_uring_sqe *)0)->buf_index) == 2,
+	       "sqe->buf_index size");
+/* READV/WRITEV hand the kernel an array of the C library's iovec. */
+_Static_assert(sizeof(struct iovec) == 2 * sizeof(void *), "struct iovec");
 
 #define URPT_RING_FLAGS	(IORING_SETUP_SQE128 | IORING_SETUP_CQE32)
 
@@ -110,6 +128,75 @@ static inline void urpt_prep_flush(struct io_uring_sqe *sqe, int fd)
 	urpt_prep_cmd(sqe, fd, URPT_CMD_FLUSH);
 }
 
+/*
+ * READV/WRITEV: nr struct iovec at iov, 1 <= nr <= urpt_info.max_iovecs.
+ * The array (not only the data) must stay valid until the completion:
+ * the module may read it after io_uring_submit() returned.
+ */
+static inline void urpt_prep_readv(struct io_uring_sqe *sqe, int fd,
+				   const struct iovec *iov, unsigned int nr,
+				   uint64_t offset)
+{
+	struct urpt_cmd *cmd = urpt_prep_cmd(sqe, fd, URPT_CMD_READV);
+
+	cmd->addr = (uint64_t)(uintptr_t)iov;
+	cmd->len = nr;
+	cmd->offset = offset;
+}
+
+static inline void urpt_prep_writev(struct io_uring_sqe *sqe, int fd,
+				    const struct iovec *iov, unsigned int nr,
+				    uint64_t offset)
+{
+	struct urpt_cmd *cmd = urpt_prep_cmd(sqe, fd, URPT_CMD_WRITEV);
+
+	cmd->addr = (uint64_t)(uintptr_t)iov;
+	cmd->len = nr;
+	cmd->offset = offset;
+}
+
+/* DISCARD: len <= urpt_info.max_discard (0 there: not supported). */
+static inline void urpt_prep_discard(struct io_uring_sqe *sqe, int fd,
+				     uint32_t len, uint64_t offset)
+{
+	struct urpt_cmd *cmd = urpt_prep_cmd(sqe, fd, URPT_CMD_DISCARD);
+
+	cmd->len = len;
+	cmd->offset = offset;
+}
+
+/* WRITE_ZEROES: len <= urpt_info.max_write_zeroes; URPT_F_NOUNMAP may follow. */
+static inline void urpt_prep_write_zeroes(struct io_uring_sqe *sqe, int fd,
+					  uint32_t len, uint64_t offset)
+{
+	struct urpt_cmd *cmd = urpt_prep_cmd(sqe, fd, URPT_CMD_WRITE_ZEROES);
+
+	cmd->len = len;
+	cmd->offset = offset;
+}
+
+/*
+ * After a urpt_prep_*(): add URPT_F_* flags to the command (ORed with
+ * those already set). Which flags a command takes is in urpt.h.
+ */
+static inline void urpt_prep_set_flags(struct io_uring_sqe *sqe,
+				       uint32_t flags)
+{
+	urpt_sqe_cmd(sqe)->flags |= flags;
+}
+
+/*
+ * After a urpt_prep_*(): use the buffer registered (io_uring_register_buffers)
+ * at buf_index; the command's addr/len must lie inside it. READ and WRITE
+ * need URPT_FEAT_FIXED, READV and WRITEV URPT_FEAT_FIXED_VEC.
+ */
+static inline void urpt_prep_set_fixed(struct io_uring_sqe *sqe,
+				       uint16_t buf_index)
+{
+	sqe->uring_cmd_flags = IORING_URING_CMD_FIXED;
+	sqe->buf_index = buf_index;
+}
+
 /* Decoding the first extra CQE word (see URPT_RES2_* in urpt.h). */
 static inline uint64_t urpt_cqe_res2(const struct io_uring_cqe *cqe)
 {
@@ -164,6 +251,16 @@ const char *urpt_cmd_name(uint32_t cmd_op);
 const char *urpt_strerror(uint32_t cmd_op, int err);
 
 /*
+ * The same for a command sent in a particular way (URPT_CTX_*), where an
+ * errno means something else: -EFAULT of a command on a registered buffer
+ * is a bad buffer index or range, not a bad address. Never NULL.
+ */
+#define URPT_CTX_FIXED		(1U << 0)	/* IORING_URING_CMD_FIXED */
+#define URPT_CTX_IOPOLL		(1U << 1)	/* ring with IORING_SETUP_IOPOLL */
+
+const char *urpt_strerror_ctx(uint32_t cmd_op, unsigned int ctx, int err);
+
+/*
  * Synchronous use, for simple tools: a node and its own small ring.
  * Every function returns >= 0 on success or -errno, and fills *r (may be
  * NULL) with the completion's details.
@@ -184,6 +281,21 @@ int urpt_read(struct urpt_dev *dev, void *buf, uint32_t len, uint64_t offset,
 int urpt_write(struct urpt_dev *dev, const void *buf, uint32_t len,
 	       uint64_t offset, struct urpt_result *r);
 int urpt_flush(struct urpt_dev *dev, struct urpt_result *r);
+
+/* Since liburpt 1.1. flags are URPT_F_* (see urpt.h for which apply). */
+int urpt_read_flags(struct urpt_dev *dev, void *buf, uint32_t len,
+		    uint64_t offset, uint32_t flags, struct urpt_result *r);
+int urpt_write_flags(struct urpt_dev *dev, const void *buf, uint32_t len,
+		     uint64_t offset, uint32_t flags, struct urpt_result *r);
+int urpt_readv(struct urpt_dev *dev, const struct iovec *iov, unsigned int nr,
+	       uint64_t offset, uint32_t flags, struct urpt_result *r);
+int urpt_writev(struct urpt_dev *dev, const struct iovec *iov,
+		unsigned int nr, uint64_t offset, uint32_t flags,
+		struct urpt_result *r);
+int urpt_discard(struct urpt_dev *dev, uint32_t len, uint64_t offset,
+		 struct urpt_result *r);
+int urpt_write_zeroes(struct urpt_dev *dev, uint32_t len, uint64_t offset,
+		      uint32_t flags, struct urpt_result *r);
 
 /* Control node (/dev/urpt-control). Return 0 or -errno. */
 int urpt_ctl_attach(const char *path, uint32_t flags, uint32_t *index);

@@ -8,33 +8,72 @@
 #include <limits.h>
 #include <liburpt.h>
 
-static int urpt_cmd_moves_data(uint32_t cmd_op)
+/* Commands on a range of the disk (offset and length). */
+static int urpt_cmd_has_range(uint32_t cmd_op)
 {
-	return cmd_op == URPT_CMD_READ || cmd_op == URPT_CMD_WRITE;
+	switch (cmd_op) {
+	case URPT_CMD_READ:
+	case URPT_CMD_WRITE:
+	case URPT_CMD_READV:
+	case URPT_CMD_WRITEV:
+	case URPT_CMD_DISCARD:
+	case URPT_CMD_WRITE_ZEROES:
+		return 1;
+	}
+	return 0;
 }
 
 static int urpt_cmd_needs_write(uint32_t cmd_op)
 {
-	return cmd_op == URPT_CMD_WRITE || cmd_op == URPT_CMD_FLUSH;
+	switch (cmd_op) {
+	case URPT_CMD_WRITE:
+	case URPT_CMD_WRITEV:
+	case URPT_CMD_FLUSH:
+	case URPT_CMD_DISCARD:
+	case URPT_CMD_WRITE_ZEROES:
+		return 1;
+	}
+	return 0;
 }
 
-static const char *urpt_specific_error(uint32_t cmd_op, int err)
+static int urpt_cmd_is_vector(uint32_t cmd_op)
+{
+	return cmd_op == URPT_CMD_READV || cmd_op == URPT_CMD_WRITEV;
+}
+
+static const char *urpt_eopnotsupp(uint32_t cmd_op, unsigned int ctx)
+{
+	if (cmd_op == URPT_CMD_DISCARD || cmd_op == URPT_CMD_WRITE_ZEROES)
+		return "the disk does not support it";
+	if (urpt_cmd_is_vector(cmd_op) && (ctx & URPT_CTX_FIXED))
+		return "registered buffers are not supported with readv/writev (no fixed-vec feature)";
+	return "operation not supported by urpt or the ring lacks SQE128/CQE32";
+}
+
+static const char *urpt_specific_error(uint32_t cmd_op, unsigned int ctx,
+				       int err)
 {
 	switch (err) {
 	case EOPNOTSUPP:
-		return "operation not supported by urpt or the ring lacks SQE128/CQE32";
+		return urpt_eopnotsupp(cmd_op, ctx);
 	case EINVAL:
 		return "malformed command: bad version, reserved field or flag, length or offset not a multiple of the logical block size, zero or too long, or a misaligned buffer";
 	case ENOSPC:
-		if (urpt_cmd_moves_data(cmd_op))
+		if (urpt_cmd_has_range(cmd_op))
 			return "range extends past the end of the disk";
 		break;
 	case EFAULT:
+		if (ctx & URPT_CTX_FIXED)
+			return "bad registered buffer index or range";
+		if (urpt_cmd_is_vector(cmd_op))
+			return "bad iovec array or buffer address";
 		return "bad buffer address";
 	case EBADF:
 		if (urpt_cmd_needs_write(cmd_op))
 			return "node opened read-only";
 		break;
+	case EAGAIN:
+		return "the disk could not take the command without waiting; try again";
 	case ENODEV:
 		return "the disk was detached";
 	case EROFS:
@@ -45,17 +84,22 @@ static const char *urpt_specific_error(uint32_t cmd_op, int err)
 	return NULL;
 }
 
-const char *urpt_strerror(uint32_t cmd_op, int err)
+const char *urpt_strerror_ctx(uint32_t cmd_op, unsigned int ctx, int err)
 {
 	const char *text;
 
 	/* Accept both -errno (as in cqe->res) and errno. */
 	if (err < 0 && err != INT_MIN)
 		err = -err;
-	text = urpt_specific_error(cmd_op, err);
+	text = urpt_specific_error(cmd_op, ctx, err);
 	if (text)
 		return text;
 	/* Unlike strerror(), never writes a shared buffer. */
 	text = strerrordesc_np(err);
 	return text ? text : "unknown error";
+}
+
+const char *urpt_strerror(uint32_t cmd_op, int err)
+{
+	return urpt_strerror_ctx(cmd_op, 0, err);
 }

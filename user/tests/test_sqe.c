@@ -186,6 +186,161 @@ static void test_cmd_ops(void)
 	tap_result(ok, "sqe: cmd_op numbers encode struct urpt_cmd, ring flags ask for big entries");
 }
 
+/* The header check, except for the registered-buffer fields. */
+static bool check_sqe_header_fixed(const struct io_uring_sqe *sqe, int fd,
+				   uint32_t cmd_op, uint16_t buf_index)
+{
+	bool ok = EXPECT(sqe->opcode == IORING_OP_URING_CMD);
+
+	ok &= EXPECT(sqe->fd == fd);
+	ok &= EXPECT(sqe->cmd_op == cmd_op);
+	ok &= EXPECT(sqe->flags == 0);
+	ok &= EXPECT(sqe->ioprio == 0);
+	ok &= EXPECT(sqe->__pad1 == 0);
+	ok &= EXPECT(sqe->uring_cmd_flags == IORING_URING_CMD_FIXED);
+	ok &= EXPECT(sqe->buf_index == buf_index);
+	ok &= EXPECT(sqe->personality == 0);
+	ok &= EXPECT(sqe->file_index == 0);
+	return ok;
+}
+
+static void test_prep_vec(bool write)
+{
+	static struct iovec iov[3];
+	const uint32_t cmd_op = write ? URPT_CMD_WRITEV : URPT_CMD_READV;
+	const uint64_t offset = 1ULL << 33;
+	union sqe128 s;
+	struct io_uring_sqe *sqe = garbage_sqe(&s);
+	struct urpt_cmd expected = expected_cmd((uintptr_t)iov, 3, offset);
+	bool ok;
+
+	if (write)
+		urpt_prep_writev(sqe, 11, iov, 3, offset);
+	else
+		urpt_prep_readv(sqe, 11, iov, 3, offset);
+	ok = check_sqe_header(sqe, 11, cmd_op);
+	ok &= check_sqe_cmd(sqe, &expected);
+	/* addr is the iovec array, len counts iovecs, not bytes. */
+	ok &= EXPECT(!memcmp(&s.bytes[48 + 16], &(uint64_t){ (uintptr_t)iov },
+			     8));
+	ok &= EXPECT(s.bytes[48 + 24] == 3 && all_zero(&s.bytes[48 + 25], 3));
+	tap_result(ok, "sqe: urpt_prep_%s(3 iovecs at 8 GiB) over garbage: addr is the array, len the count",
+		   write ? "writev" : "readv");
+}
+
+static void test_prep_len_only(bool zeroes)
+{
+	const uint32_t cmd_op = zeroes ? URPT_CMD_WRITE_ZEROES : URPT_CMD_DISCARD;
+	const uint32_t len = 1U << 30;
+	const uint64_t offset = 4096;
+	union sqe128 s;
+	struct io_uring_sqe *sqe = garbage_sqe(&s);
+	struct urpt_cmd expected = expected_cmd(0, len, offset);
+	bool ok;
+
+	if (zeroes)
+		urpt_prep_write_zeroes(sqe, 6, len, offset);
+	else
+		urpt_prep_discard(sqe, 6, len, offset);
+	ok = check_sqe_header(sqe, 6, cmd_op);
+	ok &= check_sqe_cmd(sqe, &expected);
+	ok &= EXPECT(all_zero(&s.bytes[48 + 16], 8));	/* addr must be 0 */
+	tap_result(ok, "sqe: urpt_prep_%s(1 GiB at 4096) over garbage: addr 0",
+		   zeroes ? "write_zeroes" : "discard");
+}
+
+static void test_prep_set_flags(void)
+{
+	static char buf[16];
+	union sqe128 s;
+	struct io_uring_sqe *sqe = garbage_sqe(&s);
+	struct urpt_cmd expected = expected_cmd((uintptr_t)buf, 512, 1024);
+	uint32_t flags;
+	bool ok;
+
+	urpt_prep_write(sqe, 3, buf, 512, 1024);
+	urpt_prep_set_flags(sqe, URPT_F_FUA);
+	urpt_prep_set_flags(sqe, URPT_F_BOUNCE);
+	expected.flags = URPT_F_FUA | URPT_F_BOUNCE;
+	ok = check_sqe_header(sqe, 3, URPT_CMD_WRITE);
+	ok &= EXPECT(!memcmp(sqe->cmd, &expected, URPT_CMD_SIZE));
+	flags = URPT_F_FUA | URPT_F_BOUNCE;
+	ok &= EXPECT(!memcmp(&s.bytes[48 + 4], &flags, 4));
+	urpt_prep_set_flags(sqe, 0);
+	ok &= EXPECT(urpt_sqe_cmd(sqe)->flags == flags);
+	ok &= EXPECT(URPT_F_FUA == 1 && URPT_F_BOUNCE == 2 &&
+		     URPT_F_NOUNMAP == 4);
+
+	sqe = garbage_sqe(&s);
+	urpt_prep_write_zeroes(sqe, 3, 4096, 0);
+	urpt_prep_set_flags(sqe, URPT_F_NOUNMAP);
+	ok &= EXPECT(s.bytes[48 + 4] == URPT_F_NOUNMAP &&
+		     all_zero(&s.bytes[48 + 5], 3));
+	/* A fresh prep clears the flags a reused slot still holds. */
+	urpt_prep_read(sqe, 3, buf, 512, 0);
+	ok &= EXPECT(urpt_sqe_cmd(sqe)->flags == 0);
+	tap_result(ok, "sqe: urpt_prep_set_flags() ORs URPT_F_* into the command's flags word at byte 52");
+}
+
+static void test_prep_set_fixed(void)
+{
+	static char buf[4096];
+	union sqe128 s;
+	struct io_uring_sqe *sqe = garbage_sqe(&s);
+	struct urpt_cmd expected = expected_cmd((uintptr_t)buf + 512, 1024,
+						8192);
+	uint32_t fixed = IORING_URING_CMD_FIXED;
+	uint16_t index = 0xbeef;
+	bool ok;
+
+	urpt_prep_read(sqe, 8, buf + 512, 1024, 8192);
+	urpt_prep_set_fixed(sqe, index);
+	ok = check_sqe_header_fixed(sqe, 8, URPT_CMD_READ, index);
+	ok &= check_sqe_cmd(sqe, &expected);
+	/* The raw bytes: uring_cmd_flags at 28, buf_index at 40. */
+	ok &= EXPECT(!memcmp(&s.bytes[28], &fixed, 4));
+	ok &= EXPECT(!memcmp(&s.bytes[40], &index, 2));
+	ok &= EXPECT(all_zero(&s.bytes[42], 6));	/* personality, file_index */
+	ok &= EXPECT(all_zero(&s.bytes[16], 12));	/* sqe addr and len */
+	ok &= EXPECT(offsetof(struct io_uring_sqe, uring_cmd_flags) == 28);
+	ok &= EXPECT(offsetof(struct io_uring_sqe, buf_index) == 40);
+
+	/* Fixed writes, with flags, and buffer index 0. */
+	sqe = garbage_sqe(&s);
+	urpt_prep_write(sqe, 8, buf, 4096, 0);
+	urpt_prep_set_flags(sqe, URPT_F_FUA);
+	urpt_prep_set_fixed(sqe, 0);
+	ok &= check_sqe_header_fixed(sqe, 8, URPT_CMD_WRITE, 0);
+	ok &= EXPECT(urpt_sqe_cmd(sqe)->flags == URPT_F_FUA);
+	/* A fresh prep on the slot is no longer fixed. */
+	urpt_prep_write(sqe, 8, buf, 4096, 0);
+	ok &= check_sqe_header(sqe, 8, URPT_CMD_WRITE);
+	tap_result(ok, "sqe: urpt_prep_set_fixed() sets uring_cmd_flags (byte 28) and buf_index (byte 40) only");
+}
+
+static void test_new_cmd_ops(void)
+{
+	const uint32_t ops[] = {
+		URPT_CMD_INFO, URPT_CMD_READ, URPT_CMD_WRITE, URPT_CMD_FLUSH,
+		URPT_CMD_READV, URPT_CMD_WRITEV, URPT_CMD_DISCARD,
+		URPT_CMD_WRITE_ZEROES,
+	};
+	bool ok = true;
+	size_t i, j;
+
+	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
+		ok &= EXPECT(_IOC_SIZE(ops[i]) == URPT_CMD_SIZE);
+		ok &= EXPECT(_IOC_TYPE(ops[i]) == URPT_IOC_MAGIC);
+		ok &= EXPECT(_IOC_NR(ops[i]) == i + 1);
+		for (j = 0; j < i; j++)
+			ok &= EXPECT(ops[i] != ops[j]);
+	}
+	ok &= EXPECT(_IOC_DIR(URPT_CMD_READV) == _IOC_READ);
+	ok &= EXPECT(_IOC_DIR(URPT_CMD_WRITEV) == _IOC_WRITE);
+	ok &= EXPECT(URPT_MAX_TRANSFER == 64U << 20);
+	tap_result(ok, "sqe: the eight cmd_op numbers are distinct, 0x01 to 0x08, each sized for struct urpt_cmd");
+}
+
 void test_sqe(void)
 {
 	size_t i;
@@ -198,4 +353,11 @@ void test_sqe(void)
 	test_prep_flush();
 	test_sqe_offsets();
 	test_cmd_ops();
+	test_prep_vec(false);
+	test_prep_vec(true);
+	test_prep_len_only(false);
+	test_prep_len_only(true);
+	test_prep_set_flags();
+	test_prep_set_fixed();
+	test_new_cmd_ops();
 }

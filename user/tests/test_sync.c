@@ -46,6 +46,7 @@ static void test_commands_on_regular_file(void)
 	struct urpt_info info;
 	struct urpt_dev dev;
 	static char buf[4096] __attribute__((aligned(4096)));
+	struct iovec iov = { .iov_base = buf, .iov_len = sizeof(buf) };
 	bool ok = true;
 	int fd, ret;
 
@@ -67,6 +68,17 @@ static void test_commands_on_regular_file(void)
 	ok &= EXPECT(urpt_read(&dev, buf, sizeof(buf), 0, NULL) == -EOPNOTSUPP);
 	ok &= EXPECT(urpt_write(&dev, buf, sizeof(buf), 0, &r) == -EOPNOTSUPP);
 	ok &= EXPECT(urpt_flush(&dev, &r) == -EOPNOTSUPP);
+	ok &= EXPECT(urpt_read_flags(&dev, buf, sizeof(buf), 0, URPT_F_BOUNCE,
+				     &r) == -EOPNOTSUPP);
+	ok &= EXPECT(urpt_write_flags(&dev, buf, sizeof(buf), 0, URPT_F_FUA,
+				      &r) == -EOPNOTSUPP);
+	ok &= EXPECT(urpt_readv(&dev, &iov, 1, 0, 0, &r) == -EOPNOTSUPP);
+	ok &= EXPECT(urpt_writev(&dev, &iov, 1, 0, URPT_F_FUA, &r) ==
+		     -EOPNOTSUPP);
+	ok &= EXPECT(urpt_discard(&dev, 4096, 0, &r) == -EOPNOTSUPP);
+	ok &= EXPECT(urpt_write_zeroes(&dev, 4096, 0, URPT_F_NOUNMAP, NULL) ==
+		     -EOPNOTSUPP);
+	ok &= EXPECT(r.res == -EOPNOTSUPP && r.bios == 0);
 	urpt_dev_close(&dev);
 	ok &= EXPECT(dev.fd == -1);
 	tap_result(ok, "sync: every command on a regular file completes with -EOPNOTSUPP");
