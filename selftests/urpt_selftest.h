@@ -21,7 +21,9 @@
 #include <unistd.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/mman.h>
 #include <sys/types.h>
+#include <sys/uio.h>
 #include <linux/fs.h>
 
 #include <liburing.h>
@@ -328,6 +330,65 @@ static inline int ut_submit_one(struct io_uring *ring, struct ut_cqe *out)
 }
 
 /*
+ * Prep functions for the commands and flags added with READV..WRITE_ZEROES.
+ * liburpt is getting urpt_prep_readv/writev/discard/write_zeroes/set_flags/
+ * set_fixed with the same arguments; until they land these local ones are
+ * built on urpt_prep_cmd (then they become plain calls to liburpt's).
+ */
+static inline void ut_prep_readv(struct io_uring_sqe *sqe, int fd,
+				 const struct iovec *iov, unsigned int nr,
+				 uint64_t offset)
+{
+	struct urpt_cmd *cmd = urpt_prep_cmd(sqe, fd, URPT_CMD_READV);
+
+	cmd->addr = (uint64_t)(uintptr_t)iov;
+	cmd->len = nr;
+	cmd->offset = offset;
+}
+
+static inline void ut_prep_writev(struct io_uring_sqe *sqe, int fd,
+				  const struct iovec *iov, unsigned int nr,
+				  uint64_t offset)
+{
+	struct urpt_cmd *cmd = urpt_prep_cmd(sqe, fd, URPT_CMD_WRITEV);
+
+	cmd->addr = (uint64_t)(uintptr_t)iov;
+	cmd->len = nr;
+	cmd->offset = offset;
+}
+
+static inline void ut_prep_discard(struct io_uring_sqe *sqe, int fd,
+				   uint32_t len, uint64_t offset)
+{
+	struct urpt_cmd *cmd = urpt_prep_cmd(sqe, fd, URPT_CMD_DISCARD);
+
+	cmd->len = len;
+	cmd->offset = offset;
+}
+
+static inline void ut_prep_write_zeroes(struct io_uring_sqe *sqe, int fd,
+					uint32_t len, uint64_t offset)
+{
+	struct urpt_cmd *cmd = urpt_prep_cmd(sqe, fd, URPT_CMD_WRITE_ZEROES);
+
+	cmd->len = len;
+	cmd->offset = offset;
+}
+
+static inline void ut_prep_set_flags(struct io_uring_sqe *sqe, uint32_t flags)
+{
+	urpt_sqe_cmd(sqe)->flags = flags;
+}
+
+/* Use registered buffer buf_index (addr/len must lie inside it). */
+static inline void ut_prep_set_fixed(struct io_uring_sqe *sqe,
+				     unsigned int buf_index)
+{
+	sqe->uring_cmd_flags = IORING_URING_CMD_FIXED;
+	sqe->buf_index = buf_index;
+}
+
+/*
  * Prepare a valid command of cmd_op on the next SQE of a SQE128 ring with
  * liburpt's prep functions and return its command area, for the caller to
  * corrupt. Unknown cmd_op values get a versioned, zeroed command with
@@ -359,6 +420,22 @@ static inline struct urpt_cmd *ut_prep(struct io_uring *ring, int fd,
 		urpt_prep_flush(sqe, fd);
 		cmd = urpt_sqe_cmd(sqe);
 		break;
+	case URPT_CMD_READV:
+		ut_prep_readv(sqe, fd, buf, len, offset);
+		cmd = urpt_sqe_cmd(sqe);
+		break;
+	case URPT_CMD_WRITEV:
+		ut_prep_writev(sqe, fd, buf, len, offset);
+		cmd = urpt_sqe_cmd(sqe);
+		break;
+	case URPT_CMD_DISCARD:
+		ut_prep_discard(sqe, fd, len, offset);
+		cmd = urpt_sqe_cmd(sqe);
+		break;
+	case URPT_CMD_WRITE_ZEROES:
+		ut_prep_write_zeroes(sqe, fd, len, offset);
+		cmd = urpt_sqe_cmd(sqe);
+		break;
 	default:
 		cmd = urpt_prep_cmd(sqe, fd, cmd_op);
 		cmd->addr = (uint64_t)(uintptr_t)buf;
@@ -381,8 +458,267 @@ static inline const char *ut_op_name(uint32_t cmd_op)
 		return "WRITE";
 	case URPT_CMD_FLUSH:
 		return "FLUSH";
+	case URPT_CMD_READV:
+		return "READV";
+	case URPT_CMD_WRITEV:
+		return "WRITEV";
+	case URPT_CMD_DISCARD:
+		return "DISCARD";
+	case URPT_CMD_WRITE_ZEROES:
+		return "WRITE_ZEROES";
 	}
 	return "unknown";
+}
+
+/*
+ * Wait at most UT_WAIT_SEC for one completion, on any ring: an IOPOLL ring
+ * ignores the timeout of io_uring_wait_cqe_timeout() (the kernel polls
+ * until min_complete), so there it polls once per turn with
+ * io_uring_get_events() and checks the clock itself.
+ */
+static inline int ut_reap_any(struct io_uring *ring, struct ut_cqe *out)
+{
+	struct timespec start, now;
+	struct io_uring_cqe *cqe;
+	int ret;
+
+	if (!(ring->flags & IORING_SETUP_IOPOLL))
+		return ut_reap(ring, out);
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (;;) {
+		ret = io_uring_peek_cqe(ring, &cqe);
+		if (ret == 0 && cqe) {
+			ut_cqe_copy(ring, cqe, out);
+			io_uring_cqe_seen(ring, cqe);
+			return 0;
+		}
+		ret = io_uring_get_events(ring);
+		if (ret < 0 && ret != -EAGAIN && ret != -EINTR &&
+		    ret != -EBUSY)
+			return ret;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (now.tv_sec - start.tv_sec > UT_WAIT_SEC)
+			return -ETIME;
+	}
+}
+
+static inline int ut_submit_one_any(struct io_uring *ring, struct ut_cqe *out)
+{
+	int ret = io_uring_submit(ring);
+
+	if (ret < 0)
+		return ret;
+	if (ret != 1)
+		return -EIO;
+	return ut_reap_any(ring, out);
+}
+
+/* ---- flags ---------------------------------------------------------------- */
+
+#define UT_F_ALL	(URPT_F_FUA | URPT_F_BOUNCE | URPT_F_NOUNMAP)
+
+/* The urpt_cmd.flags bits cmd_op takes (urpt.h); any other is -EINVAL. */
+static inline uint32_t ut_flags_allowed(uint32_t cmd_op)
+{
+	switch (cmd_op) {
+	case URPT_CMD_READ:
+	case URPT_CMD_READV:
+		return URPT_F_BOUNCE;
+	case URPT_CMD_WRITE:
+	case URPT_CMD_WRITEV:
+		return URPT_F_FUA | URPT_F_BOUNCE;
+	case URPT_CMD_WRITE_ZEROES:
+		return URPT_F_NOUNMAP;
+	}
+	return 0;
+}
+
+static inline const char *ut_flag_name(uint32_t flag)
+{
+	switch (flag) {
+	case URPT_F_FUA:
+		return "FUA";
+	case URPT_F_BOUNCE:
+		return "BOUNCE";
+	case URPT_F_NOUNMAP:
+		return "NOUNMAP";
+	}
+	return "undefined";
+}
+
+/* ---- memory --------------------------------------------------------------- */
+
+/*
+ * size bytes of address space that cost no memory until touched: for
+ * commands that must be refused on their length before the buffer is used,
+ * and for buffers larger than the test VM would like to commit up front.
+ */
+static inline void *ut_map_lazy(size_t size)
+{
+	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+/* A hole in the address space: mapped, then unmapped. */
+static inline void *ut_unmapped_range(size_t size)
+{
+	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return NULL;
+	munmap(p, size);
+	return p;
+}
+
+/* ---- sysfs ---------------------------------------------------------------- */
+
+/*
+ * The whole disk that holds block device name ("vdb" for "vdb1", name
+ * itself for a disk): a partition has no queue/ directory of its own.
+ */
+static inline int ut_sysfs_disk_of(const char *name, char *disk, size_t size)
+{
+	char path[PATH_MAX], real[PATH_MAX], *slash;
+
+	snprintf(path, sizeof(path), "/sys/class/block/%s/partition", name);
+	if (!ut_exists(path))
+		return (size_t)snprintf(disk, size, "%s", name) < size ?
+		       0 : -ENAMETOOLONG;
+	snprintf(path, sizeof(path), "/sys/class/block/%s/..", name);
+	if (!realpath(path, real))
+		return -errno;
+	slash = strrchr(real, '/');
+	return (size_t)snprintf(disk, size, "%s", slash ? slash + 1 : real) <
+	       size ? 0 : -ENAMETOOLONG;
+}
+
+static inline bool ut_is_partition(const char *name)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "/sys/class/block/%s/partition", name);
+	return ut_exists(path);
+}
+
+/* /sys/block/<disk of name>/queue/<attr> into buf; bytes or -errno. */
+static inline ssize_t ut_sysfs_queue(const char *name, const char *attr,
+				     char *buf, size_t size)
+{
+	char disk[64], path[PATH_MAX];
+	int ret = ut_sysfs_disk_of(name, disk, sizeof(disk));
+
+	if (ret)
+		return ret;
+	snprintf(path, sizeof(path), "/sys/block/%s/queue/%s", disk, attr);
+	return ut_read_text(path, buf, size);
+}
+
+/* A number from sysfs: 0 and *value, or -errno. */
+static inline int ut_sysfs_u64(const char *path, uint64_t *value)
+{
+	char text[64], *end;
+	ssize_t n = ut_read_text(path, text, sizeof(text));
+
+	if (n < 0)
+		return (int)n;
+	errno = 0;
+	*value = strtoull(text, &end, 0);
+	if (errno || end == text)
+		return -EINVAL;
+	return 0;
+}
+
+static inline int ut_sysfs_queue_u64(const char *name, const char *attr,
+				     uint64_t *value)
+{
+	char disk[64], path[PATH_MAX];
+	int ret = ut_sysfs_disk_of(name, disk, sizeof(disk));
+
+	if (ret)
+		return ret;
+	snprintf(path, sizeof(path), "/sys/block/%s/queue/%s", disk, attr);
+	return ut_sysfs_u64(path, value);
+}
+
+/* ---- a disk attached for a test ------------------------------------------ */
+
+/* Attached, its node open O_RDWR with liburpt's ring, and INFO read. */
+struct ut_disk {
+	const char *bdev;	/* /dev/... */
+	const char *name;	/* basename: what urpt reports */
+	uint32_t index;
+	bool attached;
+	bool opened;
+	char path[64];		/* /dev/urpt<index> */
+	struct urpt_dev dev;
+	struct urpt_info info;
+	int direct_fd;		/* bdev, O_RDWR | O_DIRECT */
+};
+
+static inline void ut_disk_release(struct ut_disk *d)
+{
+	if (d->direct_fd > 0)
+		close(d->direct_fd);
+	d->direct_fd = -1;
+	if (d->opened)
+		urpt_dev_close(&d->dev);
+	d->opened = false;
+	if (d->attached)
+		urpt_ctl_detach(d->index);
+	d->attached = false;
+}
+
+/*
+ * Attach bdev (after detaching leftovers of a killed run), open the node,
+ * read INFO and open bdev O_DIRECT. 0 or -errno; *what says which step.
+ */
+static inline int ut_disk_attach(struct ut_disk *d, const char *bdev,
+				 const char **what)
+{
+	int ret;
+
+	memset(d, 0, sizeof(*d));
+	d->direct_fd = -1;
+	d->bdev = bdev;
+	d->name = ut_basename(bdev);
+	*what = "detach leftovers";
+	ret = ut_detach_leftovers(d->name);
+	if (ret < 0)
+		return ret;
+	*what = "attach";
+	ret = urpt_ctl_attach(bdev, 0, &d->index);
+	if (ret)
+		return ret;
+	d->attached = true;
+	ut_node_path(d->path, sizeof(d->path), d->index);
+	*what = "open the node";
+	ret = urpt_dev_open(&d->dev, d->path, O_RDWR);
+	if (ret < 0)
+		goto fail;
+	d->opened = true;
+	*what = "INFO";
+	ret = urpt_info(&d->dev, &d->info, NULL);
+	if (ret < 0)
+		goto fail;
+	if (d->info.size != URPT_INFO_SIZE_V1 ||
+	    !d->info.logical_block_size || !d->info.dma_alignment ||
+	    d->info.max_transfer < d->info.logical_block_size) {
+		ret = -EPROTO;
+		goto fail;
+	}
+	*what = "O_DIRECT open of the disk";
+	d->direct_fd = open(bdev, O_RDWR | O_DIRECT | O_CLOEXEC);
+	if (d->direct_fd < 0) {
+		ret = -errno;
+		goto fail;
+	}
+	return 0;
+fail:
+	ut_disk_release(d);
+	return ret;
 }
 
 /* ---- checks (need the harness's _metadata) ------------------------------- */
