@@ -35,6 +35,10 @@
 #define URPT_CMD_READ		_IOR(URPT_IOC_MAGIC, 0x02, struct urpt_cmd)
 #define URPT_CMD_WRITE		_IOW(URPT_IOC_MAGIC, 0x03, struct urpt_cmd)
 #define URPT_CMD_FLUSH		_IOW(URPT_IOC_MAGIC, 0x04, struct urpt_cmd)
+#define URPT_CMD_READV		_IOR(URPT_IOC_MAGIC, 0x05, struct urpt_cmd)
+#define URPT_CMD_WRITEV		_IOW(URPT_IOC_MAGIC, 0x06, struct urpt_cmd)
+#define URPT_CMD_DISCARD	_IOW(URPT_IOC_MAGIC, 0x07, struct urpt_cmd)
+#define URPT_CMD_WRITE_ZEROES	_IOW(URPT_IOC_MAGIC, 0x08, struct urpt_cmd)
 
 /*
  * The command, in the 80-byte area of a 128-byte SQE (sqe->cmd).
@@ -52,7 +56,34 @@
  *        urpt_info.dma_alignment (else -EINVAL); offset + len within the
  *        capacity (else -ENOSPC); addr/len mapped user memory, writable
  *        for READ (else -EFAULT). res = len on success.
+ * READV/WRITEV: addr points to an array of len struct iovec (1 <= len <=
+ *        urpt_info.max_iovecs); the total length follows the READ/WRITE
+ *        rules (offset, total length, capacity). res = total on success.
  * FLUSH: offset, addr and len must be 0. res = 0 on success.
+ * DISCARD, WRITE_ZEROES: len bytes at offset (multiples of the logical
+ *        block size, 0 < len <= urpt_info.max_discard or max_write_zeroes);
+ *        addr must be 0. -EOPNOTSUPP when the disk cannot do it (the limit
+ *        in urpt_info is then 0). res = len on success.
+ *
+ * Flags (any other bit, or a flag on a command that does not take it, is
+ * -EINVAL):
+ *   URPT_F_FUA      WRITE, WRITEV: forced unit access; the block layer
+ *                   emulates it with a flush where the disk lacks FUA.
+ *   URPT_F_BOUNCE   READ(V), WRITE(V): copy through kernel pages, so that
+ *                   the caller may reuse its buffer as soon as a write was
+ *                   issued (stable data for the disk). Buffers that do not
+ *                   meet the disk's DMA alignment are bounced without the
+ *                   flag.
+ *   URPT_F_NOUNMAP  WRITE_ZEROES: the disk must keep the range allocated.
+ *
+ * Registered buffers: READ and WRITE with sqe->uring_cmd_flags =
+ * IORING_URING_CMD_FIXED and sqe->buf_index use the registered buffer at
+ * index buf_index; addr/len must lie inside it (else -EFAULT). READV and
+ * WRITEV with it need URPT_FEAT_FIXED_VEC (else -EOPNOTSUPP).
+ *
+ * Polling: on a ring set up with IORING_SETUP_IOPOLL, commands that the
+ * disk can poll (URPT_FEAT_POLL, one bio) complete by polling; the others
+ * complete by interrupt and are reaped by the same loop.
  *
  * Other errors: -EOPNOTSUPP for an unknown cmd_op or a ring without
  * SQE128 and CQE32; -EBADF for WRITE or FLUSH on a node opened O_RDONLY;
@@ -72,6 +103,16 @@ struct urpt_cmd {
 };
 
 #define URPT_CMD_SIZE		80
+
+/* urpt_cmd.flags */
+#define URPT_F_FUA		_BITUL(0)
+#define URPT_F_BOUNCE		_BITUL(1)
+#define URPT_F_NOUNMAP		_BITUL(2)
+
+/* Longest READ/WRITE/READV/WRITEV, whatever the disk: split as needed. */
+#define URPT_MAX_TRANSFER	(64U << 20)
+/* Most iovecs in one READV/WRITEV (UIO_MAXIOV). */
+#define URPT_MAX_IOVECS		1024
 
 /*
  * big_cqe[0] of every command that reached the disk (READ, WRITE, FLUSH).
@@ -98,6 +139,12 @@ struct urpt_cmd {
 #define URPT_FEAT_FUA		_BITULL(2)	/* disk honours FUA natively */
 #define URPT_FEAT_ROTATIONAL	_BITULL(3)
 #define URPT_FEAT_PARTITION	_BITULL(4)	/* backing device is a partition */
+#define URPT_FEAT_DISCARD	_BITULL(5)	/* DISCARD works */
+#define URPT_FEAT_WRITE_ZEROES	_BITULL(6)	/* WRITE_ZEROES works */
+#define URPT_FEAT_POLL		_BITULL(7)	/* disk has poll queues */
+#define URPT_FEAT_FIXED		_BITULL(8)	/* registered buffers, READ/WRITE */
+#define URPT_FEAT_FIXED_VEC	_BITULL(9)	/* registered buffers, READV/WRITEV */
+#define URPT_FEAT_NOWAIT	_BITULL(10)	/* issue never waits for the disk's tags */
 
 #define URPT_DISK_NAME_LEN	32
 
@@ -108,11 +155,17 @@ struct urpt_info {
 	__u64	capacity;		/* bytes */
 	__u32	logical_block_size;	/* bytes */
 	__u32	physical_block_size;	/* bytes */
-	__u32	max_transfer;		/* bytes, longest READ/WRITE */
-	__u32	dma_alignment;		/* bytes a buffer address must align to */
+	__u32	max_transfer;		/* bytes, longest READ(V)/WRITE(V) */
+	__u32	dma_alignment;		/* buffers aligned to it go zero-copy */
 	__u64	features;		/* URPT_FEAT_* */
 	char	disk_name[URPT_DISK_NAME_LEN];	/* e.g. "vdb1", NUL-terminated */
-	__u64	rsvd[8];
+	__u32	max_iovecs;		/* most iovecs in READV/WRITEV */
+	__u32	discard_granularity;	/* bytes; 0 without discard */
+	__u32	max_discard;		/* bytes, longest DISCARD; 0: none */
+	__u32	max_write_zeroes;	/* bytes, longest WRITE_ZEROES; 0: none */
+	__u32	disk_max_transfer;	/* bytes, the disk's largest request */
+	__u32	rsvd0;
+	__u64	rsvd[5];
 };
 
 #define URPT_INFO_SIZE_V1	136

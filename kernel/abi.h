@@ -20,6 +20,8 @@ static inline void urpt_abi_check(void)
 	BUILD_BUG_ON(offsetof(struct urpt_cmd, rsvd2) != 32);
 	BUILD_BUG_ON(sizeof(struct urpt_info) != URPT_INFO_SIZE_V1);
 	BUILD_BUG_ON(offsetof(struct urpt_info, disk_name) != 40);
+	BUILD_BUG_ON(offsetof(struct urpt_info, max_iovecs) != 72);
+	BUILD_BUG_ON(offsetof(struct urpt_info, rsvd) != 96);
 	BUILD_BUG_ON(sizeof(struct urpt_ctl_attach) != 32);
 	BUILD_BUG_ON(sizeof(struct urpt_ctl_detach) != 24);
 	BUILD_BUG_ON(sizeof(struct urpt_ctl_entry) != 48);

@@ -10,12 +10,49 @@
 
 #define URPT_RING_FLAGS	(IO_URING_F_SQE128 | IO_URING_F_CQE32)
 
+/* A command's properties: which flags it takes, whether it writes. */
+struct urpt_op {
+	u32	flags;		/* URPT_F_* the command accepts */
+	bool	writes;		/* needs the node open for writing */
+	bool	fixed;		/* may use a registered buffer */
+};
+
+static const struct urpt_op *urpt_op(u32 cmd_op)
+{
+	static const struct urpt_op info = { },
+		read = { .flags = URPT_F_BOUNCE, .fixed = true },
+		write = { .flags = URPT_F_FUA | URPT_F_BOUNCE, .writes = true,
+			  .fixed = true },
+		flush = { .writes = true },
+		discard = { .writes = true },
+		write_zeroes = { .flags = URPT_F_NOUNMAP, .writes = true };
+
+	switch (cmd_op) {
+	case URPT_CMD_INFO:
+		return &info;
+	case URPT_CMD_READ:
+	case URPT_CMD_READV:
+		return &read;
+	case URPT_CMD_WRITE:
+	case URPT_CMD_WRITEV:
+		return &write;
+	case URPT_CMD_FLUSH:
+		return &flush;
+	case URPT_CMD_DISCARD:
+		return &discard;
+	case URPT_CMD_WRITE_ZEROES:
+		return &write_zeroes;
+	}
+	return NULL;
+}
+
 /*
  * The SQE is shared with user space, which may rewrite it while we run:
  * copy every field exactly once and only look at the copy afterwards.
  * Reserved fields are folded into one word that must stay zero.
  */
-static int urpt_cmd_fetch(const struct urpt_cmd *sqe_cmd, struct urpt_cmd *cmd)
+static int urpt_cmd_fetch(const struct urpt_cmd *sqe_cmd, struct urpt_cmd *cmd,
+			  const struct urpt_op *op)
 {
 	u64 rsvd = 0;
 	int i;
@@ -33,30 +70,36 @@ static int urpt_cmd_fetch(const struct urpt_cmd *sqe_cmd, struct urpt_cmd *cmd)
 
 	if (cmd->version != URPT_ABI_VERSION || rsvd)
 		return -EINVAL;
-	/* No command defines a flag in ABI version 1. */
-	if (cmd->flags)
+	if (cmd->flags & ~op->flags)
 		return -EINVAL;
 	return 0;
 }
 
-/* Offset and length of a READ or WRITE against the disk's geometry. */
-static int urpt_check_rw(struct urpt_dev *udev, const struct urpt_cmd *cmd)
+/* A byte range of a command against the disk's geometry. */
+int urpt_check_range(struct block_device *bdev, u64 offset, u32 len,
+		     u32 max_len)
 {
-	u64 capacity = bdev_nr_bytes(udev->bdev);
-	u32 lbs_mask = bdev_logical_block_size(udev->bdev) - 1;
+	u64 capacity = bdev_nr_bytes(bdev);
+	u32 lbs_mask = bdev_logical_block_size(bdev) - 1;
 
-	if (!cmd->len || cmd->len > URPT_MAX_TRANSFER)
+	if (!len || len > max_len)
 		return -EINVAL;
-	if ((cmd->offset | cmd->len) & lbs_mask)
+	if ((offset | len) & lbs_mask)
 		return -EINVAL;
-	if (cmd->offset > capacity || cmd->len > capacity - cmd->offset)
+	if (offset > capacity || len > capacity - offset)
 		return -ENOSPC;
 	return 0;
 }
 
+/* Longest DISCARD or WRITE_ZEROES: the block layer splits to the disk. */
+static u32 urpt_max_ranged(struct block_device *bdev, unsigned int disk_max)
+{
+	return disk_max ? round_down(U32_MAX, bdev_logical_block_size(bdev)) : 0;
+}
+
 static u64 urpt_features(struct block_device *bdev, fmode_t mode)
 {
-	u64 features = 0;
+	u64 features = URPT_FEAT_FIXED | URPT_FEAT_NOWAIT;
 
 	if (!(mode & FMODE_WRITE))
 		features |= URPT_FEAT_READ_ONLY;
@@ -68,12 +111,19 @@ static u64 urpt_features(struct block_device *bdev, fmode_t mode)
 		features |= URPT_FEAT_ROTATIONAL;
 	if (bdev_is_partition(bdev))
 		features |= URPT_FEAT_PARTITION;
+	if (bdev_max_discard_sectors(bdev))
+		features |= URPT_FEAT_DISCARD;
+	if (bdev_write_zeroes_sectors(bdev))
+		features |= URPT_FEAT_WRITE_ZEROES;
+	if (test_bit(QUEUE_FLAG_POLL, &bdev_get_queue(bdev)->queue_flags))
+		features |= URPT_FEAT_POLL;
 	return features;
 }
 
 static int urpt_cmd_info(struct urpt_dev *udev, const struct urpt_cmd *cmd)
 {
 	struct block_device *bdev = udev->bdev;
+	unsigned int max_discard = bdev_max_discard_sectors(bdev);
 	struct urpt_info info = {
 		.version		= URPT_ABI_VERSION,
 		.size			= sizeof(info),
@@ -83,6 +133,14 @@ static int urpt_cmd_info(struct urpt_dev *udev, const struct urpt_cmd *cmd)
 		.max_transfer		= URPT_MAX_TRANSFER,
 		.dma_alignment		= bdev_dma_alignment(bdev) + 1,
 		.features		= urpt_features(bdev, udev->mode),
+		.max_iovecs		= URPT_MAX_IOVECS,
+		.discard_granularity	= max_discard ?
+					  bdev_discard_granularity(bdev) : 0,
+		.max_discard		= urpt_max_ranged(bdev, max_discard),
+		.max_write_zeroes	=
+			urpt_max_ranged(bdev, bdev_write_zeroes_sectors(bdev)),
+		.disk_max_transfer	=
+			queue_max_sectors(bdev_get_queue(bdev)) << SECTOR_SHIFT,
 	};
 	u32 len = min_t(u32, cmd->len, sizeof(info));
 
@@ -95,72 +153,97 @@ static int urpt_cmd_info(struct urpt_dev *udev, const struct urpt_cmd *cmd)
 	return len;
 }
 
-static int urpt_cmd_dispatch(struct urpt_dev *udev, struct io_uring_cmd *ioucmd,
-			     const struct urpt_cmd *cmd)
+static int urpt_cmd_ranged(struct urpt_dev *udev, struct io_uring_cmd *ioucmd,
+			   const struct urpt_cmd *cmd, blk_opf_t opf,
+			   unsigned int disk_max, unsigned int issue_flags)
 {
+	struct block_device *bdev = udev->bdev;
 	int ret;
+
+	if (cmd->addr)
+		return -EINVAL;
+	if (!disk_max)
+		return -EOPNOTSUPP;
+	ret = urpt_check_range(bdev, cmd->offset, cmd->len,
+			       urpt_max_ranged(bdev, disk_max));
+	if (ret)
+		return ret;
+	return urpt_submit_nodata(udev, ioucmd, opf, cmd->offset, cmd->len,
+				  issue_flags);
+}
+
+static int urpt_cmd_dispatch(struct urpt_dev *udev, struct io_uring_cmd *ioucmd,
+			     const struct urpt_cmd *cmd,
+			     unsigned int issue_flags)
+{
+	struct block_device *bdev = udev->bdev;
 
 	switch (ioucmd->cmd_op) {
 	case URPT_CMD_INFO:
 		return urpt_cmd_info(udev, cmd);
 	case URPT_CMD_READ:
+		return urpt_submit_rw(udev, ioucmd, cmd, false, false,
+				      issue_flags);
 	case URPT_CMD_WRITE:
-		ret = urpt_check_rw(udev, cmd);
-		if (ret)
-			return ret;
-		return urpt_submit_rw(udev, ioucmd, cmd,
-				      ioucmd->cmd_op == URPT_CMD_WRITE);
+		return urpt_submit_rw(udev, ioucmd, cmd, true, false,
+				      issue_flags);
+	case URPT_CMD_READV:
+		return urpt_submit_rw(udev, ioucmd, cmd, false, true,
+				      issue_flags);
+	case URPT_CMD_WRITEV:
+		return urpt_submit_rw(udev, ioucmd, cmd, true, true,
+				      issue_flags);
 	case URPT_CMD_FLUSH:
 		if (cmd->offset || cmd->addr || cmd->len)
 			return -EINVAL;
-		return urpt_submit_flush(udev, ioucmd);
+		return urpt_submit_nodata(udev, ioucmd,
+					  REQ_OP_WRITE | REQ_PREFLUSH, 0, 0,
+					  issue_flags);
+	case URPT_CMD_DISCARD:
+		return urpt_cmd_ranged(udev, ioucmd, cmd, REQ_OP_DISCARD,
+				       bdev_max_discard_sectors(bdev),
+				       issue_flags);
+	case URPT_CMD_WRITE_ZEROES:
+		return urpt_cmd_ranged(udev, ioucmd, cmd,
+				       REQ_OP_WRITE_ZEROES |
+				       (cmd->flags & URPT_F_NOUNMAP ?
+					REQ_NOUNMAP : 0),
+				       bdev_write_zeroes_sectors(bdev),
+				       issue_flags);
 	}
 	return -EOPNOTSUPP;
 }
 
-static bool urpt_cmd_writes(u32 cmd_op)
-{
-	return cmd_op == URPT_CMD_WRITE || cmd_op == URPT_CMD_FLUSH;
-}
-
-static bool urpt_cmd_known(u32 cmd_op)
-{
-	switch (cmd_op) {
-	case URPT_CMD_INFO:
-	case URPT_CMD_READ:
-	case URPT_CMD_WRITE:
-	case URPT_CMD_FLUSH:
-		return true;
-	}
-	return false;
-}
-
 /*
  * Returns -EIOCBQUEUED when the command went to the disk (completed later
- * by the data path), otherwise the CQE's res.
+ * by the data path), -EAGAIN to be issued again from a worker, otherwise
+ * the CQE's res.
  */
 int urpt_uring_cmd(struct io_uring_cmd *ioucmd, unsigned int issue_flags)
 {
 	struct urpt_dev *udev = ioucmd->file->private_data;
+	const struct urpt_op *op;
 	struct urpt_cmd cmd;
 	int ret;
 
 	/* The command needs the 80-byte area; the details need a big CQE. */
 	if ((issue_flags & URPT_RING_FLAGS) != URPT_RING_FLAGS)
 		return -EOPNOTSUPP;
-	if (!urpt_cmd_known(ioucmd->cmd_op))
+	op = urpt_op(ioucmd->cmd_op);
+	if (!op)
 		return -EOPNOTSUPP;
-	ret = urpt_cmd_fetch(ioucmd->cmd, &cmd);
+	ret = urpt_cmd_fetch(ioucmd->cmd, &cmd, op);
 	if (ret)
 		return ret;
-	if (urpt_cmd_writes(ioucmd->cmd_op) &&
-	    !(ioucmd->file->f_mode & FMODE_WRITE))
+	if ((ioucmd->flags & IORING_URING_CMD_FIXED) && !op->fixed)
+		return -EINVAL;
+	if (op->writes && !(ioucmd->file->f_mode & FMODE_WRITE))
 		return -EBADF;
 
 	/* Holds the disk until the command is off it (released in io.c). */
 	if (!urpt_dev_get(udev))
 		return -ENODEV;
-	ret = urpt_cmd_dispatch(udev, ioucmd, &cmd);
+	ret = urpt_cmd_dispatch(udev, ioucmd, &cmd, issue_flags);
 	if (ret != -EIOCBQUEUED)
 		urpt_dev_put(udev);
 	return ret;

@@ -87,6 +87,7 @@ static const struct file_operations urpt_fops = {
 	.open		= urpt_open,
 	.release	= urpt_release,
 	.uring_cmd	= urpt_uring_cmd,
+	.uring_cmd_iopoll = urpt_uring_cmd_iopoll,
 	.llseek		= noop_llseek,
 };
 

@@ -1,37 +1,83 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The data path: a command becomes one bio on the backing disk, built on
- * the caller's pinned pages and submitted with submit_bio(), the way
- * block/fops.c does O_DIRECT. The block layer splits it to the queue's
- * limits, remaps partitions and builds the blk-mq requests, so this path
- * is valid on any disk, whoever drives it.
+ * The data path: a command becomes one or more bios on the backing disk,
+ * submitted with submit_bio() the way block/fops.c does O_DIRECT. The block
+ * layer splits them to the queue's limits, remaps partitions and builds the
+ * blk-mq requests, so this path is valid on any disk, whoever drives it.
  *
- * Ownership: from submit_bio() until end_io the block layer owns the bio;
- * end_io records the status, drops the disk reference and punts to task
- * work, which releases the pages, frees the bio and completes the command.
- * The per-command state lives in the io_uring_cmd pdu, which io_uring
- * keeps in place until io_uring_cmd_done().
+ * Ownership: all bios of a command are built (pages pinned or bounced)
+ * before the first is submitted, so a bad buffer fails the command before
+ * anything reaches the disk. From submit_bio() until end_io the block
+ * layer owns each bio; the last end_io drops the disk reference and punts
+ * to task work, which releases the pages, frees the bios and completes the
+ * command. The per-command state lives in the io_uring_cmd pdu, which
+ * io_uring keeps in place until io_uring_cmd_done().
  */
 #include <linux/bio.h>
 #include <linux/ktime.h>
 #include <linux/uio.h>
 #include "urpt.h"
+#include "io.h"
 
 static struct bio_set urpt_bio_set;
 
 struct urpt_pdu {
-	struct bio	*bio;
-	u64		start_ns;	/* when we started building the bio */
+	struct urpt_bio	*bios;		/* in disk order; the first is polled */
+	u64		start_ns;	/* when we started building the bios */
 	u32		len;		/* bytes to report on success */
-	blk_status_t	status;
+	/* bios not ended yet, plus one held by the submitter while issuing */
+	atomic_t	pending;
+	blk_status_t	status;		/* an error of any of the bios */
 	u8		nr_bios;
-	bool		dirty_pages;	/* a read landed in the user's pages */
 };
 
 static struct urpt_pdu *urpt_pdu(struct io_uring_cmd *ioucmd)
 {
 	BUILD_BUG_ON(sizeof(struct urpt_pdu) > sizeof(ioucmd->pdu));
 	return (struct urpt_pdu *)&ioucmd->pdu;
+}
+
+static void urpt_bio_list_init(struct urpt_bio_list *list)
+{
+	list->head = NULL;
+	list->tail = &list->head;
+	list->nr = 0;
+}
+
+struct urpt_bio *urpt_bio_alloc(struct urpt_bio_list *list,
+				struct block_device *bdev,
+				unsigned short nr_vecs, blk_opf_t opf,
+				sector_t sector, gfp_t gfp)
+{
+	struct urpt_bio *ub;
+	struct bio *bio;
+
+	bio = bio_alloc_bioset(bdev, nr_vecs, opf | REQ_ALLOC_CACHE, gfp,
+			       &urpt_bio_set);
+	if (!bio)
+		return NULL;
+	bio->bi_iter.bi_sector = sector;
+	ub = container_of(bio, struct urpt_bio, bio);
+	ub->next = NULL;
+	ub->bounce = NULL;
+	*list->tail = ub;
+	list->tail = &ub->next;
+	list->nr++;
+	return ub;
+}
+
+/* Undo a command's bios: before submission, or after they all ended. */
+static void urpt_bios_free(struct urpt_bio *ub, bool dirty)
+{
+	struct urpt_bio *next;
+
+	for (; ub; ub = next) {
+		next = ub->next;
+		if (!ub->bounce)
+			bio_release_pages(&ub->bio, dirty);
+		/* A bio from the per-cpu cache must be put in process context. */
+		bio_put(&ub->bio);
+	}
 }
 
 static u64 urpt_res2(const struct urpt_pdu *pdu)
@@ -48,97 +94,246 @@ static void urpt_complete_in_task(struct io_uring_cmd *ioucmd,
 				  unsigned int issue_flags)
 {
 	struct urpt_pdu *pdu = urpt_pdu(ioucmd);
+	struct urpt_bio *first = pdu->bios;
+	bool read = bio_op(&first->bio) == REQ_OP_READ;
 	ssize_t res = pdu->status ? blk_status_to_errno(pdu->status) : pdu->len;
 
-	bio_release_pages(pdu->bio, pdu->dirty_pages);
-	/* A bio from the per-cpu cache must be put from process context. */
-	bio_put(pdu->bio);
+	if (first->bounce)
+		res = urpt_bounce_finish(first, res);
+	urpt_bios_free(first, read);
 	io_uring_cmd_done(ioucmd, res, urpt_res2(pdu), issue_flags);
+}
+
+/* The last bio of the command ended, or the submitter let go last. */
+static void urpt_cmd_ended(struct io_uring_cmd *ioucmd)
+{
+	struct urpt_dev *udev = ioucmd->file->private_data;
+
+	/* The disk is no longer needed: DETACH may go on. */
+	urpt_dev_put(udev);
+	io_uring_cmd_complete_in_task(ioucmd, urpt_complete_in_task);
 }
 
 /* Any context, often hard irq. */
 static void urpt_bio_end_io(struct bio *bio)
 {
 	struct io_uring_cmd *ioucmd = bio->bi_private;
-	struct urpt_dev *udev = ioucmd->file->private_data;
 	struct urpt_pdu *pdu = urpt_pdu(ioucmd);
 
-	pdu->status = bio->bi_status;
-	/* The disk is no longer needed: DETACH may go on. */
-	urpt_dev_put(udev);
-	io_uring_cmd_complete_in_task(ioucmd, urpt_complete_in_task);
+	if (unlikely(bio->bi_status))
+		WRITE_ONCE(pdu->status, bio->bi_status);
+	if (atomic_dec_and_test(&pdu->pending))
+		urpt_cmd_ended(ioucmd);
 }
 
-static void urpt_submit(struct io_uring_cmd *ioucmd, struct bio *bio,
-			u64 start_ns, u32 len, bool dirty_pages)
+/*
+ * Submit the command's bios. Under IO_URING_F_NONBLOCK the single bio
+ * carries REQ_NOWAIT: where the block layer would have to wait (no free
+ * tag, a split needed) it ends the bio with BLK_STS_AGAIN before
+ * submit_bio() returns. The submitter's hold on @pending keeps the command
+ * from completing meanwhile, so it can take the bio back and return
+ * -EAGAIN: io_uring then issues the command again from a worker that may
+ * wait.
+ */
+static int urpt_submit(struct io_uring_cmd *ioucmd, struct urpt_bio_list *list,
+		       u64 start_ns, u32 len, unsigned int issue_flags)
 {
 	struct urpt_pdu *pdu = urpt_pdu(ioucmd);
+	bool nowait = issue_flags & IO_URING_F_NONBLOCK;
+	struct urpt_bio *ub, *next;
 
-	pdu->bio = bio;
+	pdu->bios = list->head;
 	pdu->start_ns = start_ns;
 	pdu->len = len;
 	pdu->status = BLK_STS_OK;
-	pdu->nr_bios = 1;
-	pdu->dirty_pages = dirty_pages;
+	pdu->nr_bios = min(list->nr, 255U);
+	atomic_set(&pdu->pending, list->nr + 1);
 
-	bio->bi_end_io = urpt_bio_end_io;
-	bio->bi_private = ioucmd;
-	/* From here on, end_io may already have run: ioucmd is not ours. */
-	submit_bio(bio);
+	for (ub = list->head; ub; ub = next) {
+		/* Once submitted, ub may end and be freed at any time. */
+		next = ub->next;
+		ub->bio.bi_end_io = urpt_bio_end_io;
+		ub->bio.bi_private = ioucmd;
+		if (nowait)
+			ub->bio.bi_opf |= REQ_NOWAIT;
+		if ((issue_flags & IO_URING_F_IOPOLL) && list->nr == 1)
+			ub->bio.bi_opf |= REQ_POLLED;
+		submit_bio(&ub->bio);
+	}
+
+	if (nowait && READ_ONCE(pdu->status) == BLK_STS_AGAIN) {
+		/* Only one bio under NONBLOCK, and it has ended. */
+		urpt_bios_free(list->head, false);
+		return -EAGAIN;
+	}
+	if (atomic_dec_and_test(&pdu->pending))
+		urpt_cmd_ended(ioucmd);
+	return -EIOCBQUEUED;
+}
+
+static blk_opf_t urpt_rw_opf(bool write, u32 flags)
+{
+	blk_opf_t opf = write ? REQ_OP_WRITE | REQ_SYNC | REQ_IDLE :
+				REQ_OP_READ;
+
+	if (flags & URPT_F_FUA)
+		opf |= REQ_FUA;
+	return opf;
+}
+
+/* Pin the pages behind @iter into as many bios as they need. */
+static int urpt_build_zero_copy(struct urpt_bio_list *list,
+				struct block_device *bdev, blk_opf_t opf,
+				sector_t sector, struct iov_iter *iter, gfp_t gfp)
+{
+	struct urpt_bio *ub;
+	int ret;
+
+	while (iov_iter_count(iter)) {
+		ub = urpt_bio_alloc(list, bdev,
+				    bio_iov_vecs_to_alloc(iter, BIO_MAX_VECS),
+				    opf, sector, gfp);
+		if (!ub)
+			return -EAGAIN;
+		ret = bio_iov_iter_get_pages(&ub->bio, iter);
+		if (ret)
+			return ret;
+		sector += ub->bio.bi_iter.bi_size >> SECTOR_SHIFT;
+	}
+	return 0;
+}
+
+/* Would this buffer need more than one bio (or an allocation) to issue? */
+static bool urpt_rw_needs_worker(struct iov_iter *iter, bool bounce)
+{
+	if (bounce)
+		return true;
+	if (iov_iter_is_bvec(iter))
+		return false;
+	return iov_iter_npages(iter, BIO_MAX_VECS + 1) > BIO_MAX_VECS;
 }
 
 int urpt_submit_rw(struct urpt_dev *udev, struct io_uring_cmd *ioucmd,
-		   const struct urpt_cmd *cmd, bool write)
+		   const struct urpt_cmd *cmd, bool write, bool vectored,
+		   unsigned int issue_flags)
 {
 	u64 start_ns = ktime_get_ns();
 	struct block_device *bdev = udev->bdev;
+	bool nowait = issue_flags & IO_URING_F_NONBLOCK;
+	struct iovec fast_iov[UIO_FASTIOV], *iov = fast_iov;
 	void __user *buf = u64_to_user_ptr(cmd->addr);
-	blk_opf_t opf = write ? REQ_OP_WRITE | REQ_SYNC | REQ_IDLE :
-				REQ_OP_READ;
+	int dir = write ? WRITE : READ;
+	struct urpt_bio_list list;
 	struct iov_iter iter;
-	struct bio *bio;
+	bool bounce;
+	u32 len;
 	int ret;
 
-	/* Also refuses kernel addresses. */
-	if (!access_ok(buf, cmd->len))
-		return -EFAULT;
-	iov_iter_ubuf(&iter, write ? WRITE : READ, buf, cmd->len);
-	/* Pinned pages go straight to the disk: they must suit its DMA. */
-	if (!bdev_iter_is_aligned(bdev, &iter))
-		return -EINVAL;
-
-	bio = bio_alloc_bioset(bdev, bio_iov_vecs_to_alloc(&iter, BIO_MAX_VECS),
-			       opf | REQ_ALLOC_CACHE, GFP_KERNEL,
-			       &urpt_bio_set);
-	bio->bi_iter.bi_sector = cmd->offset >> SECTOR_SHIFT;
-	ret = bio_iov_iter_get_pages(bio, &iter);
-	if (!ret && iov_iter_count(&iter))
-		ret = -EFAULT;	/* only part of the buffer could be pinned */
-	if (unlikely(ret)) {
-		bio_release_pages(bio, false);
-		bio_put(bio);
+	if (ioucmd->flags & IORING_URING_CMD_FIXED) {
+		/* 6.1 cannot import a vector of registered buffers. */
+		if (vectored)
+			return -EOPNOTSUPP;
+		ret = io_uring_cmd_import_fixed(cmd->addr, cmd->len, dir, &iter,
+						ioucmd);
+		iov = NULL;
+	} else if (vectored) {
+		if (!cmd->len || cmd->len > URPT_MAX_IOVECS)
+			return -EINVAL;
+		/* A long iovec array is allocated: not without waiting. */
+		if (nowait && cmd->len > UIO_FASTIOV)
+			return -EAGAIN;
+		ret = import_iovec(dir, buf, cmd->len, UIO_FASTIOV, &iov, &iter);
+	} else {
+		/* access_ok also refuses kernel addresses. */
+		ret = access_ok(buf, cmd->len) ? 0 : -EFAULT;
+		iov_iter_ubuf(&iter, dir, buf, cmd->len);
+		iov = NULL;
+	}
+	if (ret < 0)
 		return ret;
+
+	len = iov_iter_count(&iter);
+	ret = urpt_check_range(bdev, cmd->offset, len, URPT_MAX_TRANSFER);
+	if (ret)
+		goto out_free_iov;
+
+	/* Pinned pages go straight to the disk: they must suit its DMA. */
+	bounce = (cmd->flags & URPT_F_BOUNCE) ||
+		 !bdev_iter_is_aligned(bdev, &iter);
+	if (nowait && urpt_rw_needs_worker(&iter, bounce)) {
+		ret = -EAGAIN;
+		goto out_free_iov;
 	}
 
-	urpt_submit(ioucmd, bio, start_ns, cmd->len, !write);
-	return -EIOCBQUEUED;
+	urpt_bio_list_init(&list);
+	if (bounce)
+		ret = urpt_bounce_build(&list, bdev, urpt_rw_opf(write, cmd->flags),
+					cmd->offset >> SECTOR_SHIFT, &iter);
+	else
+		ret = urpt_build_zero_copy(&list, bdev,
+					   urpt_rw_opf(write, cmd->flags),
+					   cmd->offset >> SECTOR_SHIFT, &iter,
+					   nowait ? GFP_NOWAIT : GFP_KERNEL);
+	/* The bios hold the pages now (or a copy of the segments). */
+	kfree(iov);
+	if (ret) {
+		if (list.head && list.head->bounce)
+			urpt_bounce_free(list.head);
+		urpt_bios_free(list.head, false);
+		return ret;
+	}
+	return urpt_submit(ioucmd, &list, start_ns, len, issue_flags);
+
+out_free_iov:
+	kfree(iov);
+	return ret;
 }
 
-int urpt_submit_flush(struct urpt_dev *udev, struct io_uring_cmd *ioucmd)
+/* FLUSH, DISCARD and WRITE_ZEROES: one bio without data pages. */
+int urpt_submit_nodata(struct urpt_dev *udev, struct io_uring_cmd *ioucmd,
+		       blk_opf_t opf, u64 offset, u32 len,
+		       unsigned int issue_flags)
 {
 	u64 start_ns = ktime_get_ns();
-	struct bio *bio;
+	bool nowait = issue_flags & IO_URING_F_NONBLOCK;
+	struct urpt_bio_list list;
+	struct urpt_bio *ub;
 
-	bio = bio_alloc_bioset(udev->bdev, 0,
-			       REQ_OP_WRITE | REQ_PREFLUSH | REQ_ALLOC_CACHE,
-			       GFP_KERNEL, &urpt_bio_set);
-	urpt_submit(ioucmd, bio, start_ns, 0, false);
-	return -EIOCBQUEUED;
+	/*
+	 * A discard or zeroing range (len > 0) may be split into several
+	 * requests after the first was queued: REQ_NOWAIT could then fail it
+	 * half-done. Only FLUSH is issued without waiting.
+	 */
+	if (nowait && len)
+		return -EAGAIN;
+
+	urpt_bio_list_init(&list);
+	ub = urpt_bio_alloc(&list, udev->bdev, 0, opf, offset >> SECTOR_SHIFT,
+			    nowait ? GFP_NOWAIT : GFP_KERNEL);
+	if (!ub)
+		return -EAGAIN;
+	ub->bio.bi_iter.bi_size = len;
+	return urpt_submit(ioucmd, &list, start_ns, len, issue_flags);
+}
+
+int urpt_uring_cmd_iopoll(struct io_uring_cmd *ioucmd,
+			  struct io_comp_batch *iob, unsigned int poll_flags)
+{
+	struct urpt_bio *ub = READ_ONCE(urpt_pdu(ioucmd)->bios);
+
+	/*
+	 * The bios are freed by task work of this same task, after which
+	 * io_uring no longer polls the command: ub is still valid here. A bio
+	 * the disk cannot poll (no poll queues, split, several bios) makes
+	 * bio_poll() return 0 and the command completes by interrupt.
+	 */
+	return ub ? bio_poll(&ub->bio, iob, poll_flags) : 0;
 }
 
 int urpt_io_init(void)
 {
-	return bioset_init(&urpt_bio_set, BIO_POOL_SIZE, 0,
+	return bioset_init(&urpt_bio_set, BIO_POOL_SIZE,
+			   offsetof(struct urpt_bio, bio),
 			   BIOSET_NEED_BVECS | BIOSET_PERCPU_CACHE);
 }
 

@@ -11,8 +11,6 @@
 #include <urpt.h>
 
 #define URPT_MAX_DEVS		256
-/* Longest READ/WRITE: one bio of user pages, well inside BIO_MAX_VECS. */
-#define URPT_MAX_TRANSFER	SZ_512K
 
 /*
  * One attached backing disk. The struct device's refcount decides when it
@@ -56,12 +54,19 @@ void urpt_ctl_exit(void);
 
 /* cmd.c */
 int urpt_uring_cmd(struct io_uring_cmd *ioucmd, unsigned int issue_flags);
+int urpt_check_range(struct block_device *bdev, u64 offset, u32 len,
+		     u32 max_len);
 
 /* io.c */
 int urpt_io_init(void);
 void urpt_io_exit(void);
 int urpt_submit_rw(struct urpt_dev *udev, struct io_uring_cmd *ioucmd,
-		   const struct urpt_cmd *cmd, bool write);
-int urpt_submit_flush(struct urpt_dev *udev, struct io_uring_cmd *ioucmd);
+		   const struct urpt_cmd *cmd, bool write, bool vectored,
+		   unsigned int issue_flags);
+int urpt_submit_nodata(struct urpt_dev *udev, struct io_uring_cmd *ioucmd,
+		       blk_opf_t opf, u64 offset, u32 len,
+		       unsigned int issue_flags);
+int urpt_uring_cmd_iopoll(struct io_uring_cmd *ioucmd,
+			  struct io_comp_batch *iob, unsigned int poll_flags);
 
 #endif /* URPT_INTERNAL_H */
