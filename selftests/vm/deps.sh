@@ -22,6 +22,8 @@ PACKAGES=(
 	gcc make libc6-dev liburing-dev pkg-config sparse
 	# unpacking the tarball and modules, packing the initramfs, depmod
 	xz-utils zstd cpio kmod
+	# sfdisk: the MBR partition table of the partitioned virtio disk
+	fdisk
 )
 
 install_packages() {

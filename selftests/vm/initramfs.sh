@@ -84,12 +84,17 @@ done
 
 install -m 755 "$URPT_VM_DIR/init" "$root/init"
 install -m 755 "$URPT_VM_DIR"/guest/*.sh "$root/jobs/"
-# /init runs "modprobe <line>" for each line: null_blk gets its parameters
-# here (one memory-backed 1 GiB disk, /dev/nullb0), as it must on its first
-# load; a second modprobe with parameters would be a silent no-op.
+# /init runs "modprobe <line>" for each line: parameters go here, as they
+# must on a module's first load (a second modprobe with parameters would be
+# a silent no-op). nvme: two poll queues (HCTX_TYPE_POLL) on top of its
+# default queues. null_blk: no disk of its own; /init makes /dev/nullb0 and
+# /dev/nullb1 through configfs, each with its own geometry. Its poll_queues
+# parameter is the most a configfs disk may have (6.1 clamps to it at power
+# on; the default is 1).
 for m in "${GUEST_MODULES[@]}"; do
 	case $m in
-	null_blk) echo "null_blk nr_devices=1 memory_backed=1 gb=1" ;;
+	nvme) echo "nvme poll_queues=2" ;;
+	null_blk) echo "null_blk nr_devices=0 poll_queues=2" ;;
 	*) echo "$m" ;;
 	esac
 done >"$root/etc/urpt/modules"

@@ -80,6 +80,31 @@ make_pattern() {
 	awk 'BEGIN { for (o = 0; o < 262144; o += 16) printf "urpt-%010d\n", o }' >"$1"
 }
 
+# The partitioned virtio disk (/dev/vdb in the guest), 64 MiB:
+#  - every 512-byte sector holds its absolute sector number, as 32 records
+#    "sect <10 digits>\n" (16 bytes each), so a stray write shows where
+#    it landed and where it came from;
+#  - then an MBR (sfdisk, fixed disk identifier 0x75727074 so the image is
+#    the same every time), which rewrites bytes 440-511 of sector 0 only:
+#    vdb1 from 1 MiB (sector 2048), 32 MiB long; vdb2 the rest.
+# The check job writes only inside vdb1; the host then compares everything
+# else with a fresh copy of this image (check.sh).
+VDB_SIZE=$((64 << 20))
+VDB1_START=$((1 << 20))
+VDB1_SIZE=$((32 << 20))
+
+make_vdb_image() {
+	local img=$1
+	perl -e 'my $n = shift; for my $s (0 .. $n - 1) { print sprintf("sect %010d\n", $s) x 32 }' \
+		$((VDB_SIZE / 512)) >"$img"
+	sfdisk --no-reread --no-tell-kernel -q "$img" >/dev/null <<-EOF
+		label: dos
+		label-id: 0x75727074
+		start=$((VDB1_START / 512)), size=$((VDB1_SIZE / 512)), type=83
+		start=$(((VDB1_START + VDB1_SIZE) / 512)), type=83
+	EOF
+}
+
 # Counting -------------------------------------------------------------------
 #
 # Results are tallied in these globals and printed by print_summary. A TAP
@@ -245,9 +270,15 @@ direct_io_ok() {
 
 # boot_vm JOB KVER INITRD RUNDIR LOGDIR TIMEOUT
 #
-# Boots the guest with fresh disks in RUNDIR (vda.img: virtio-blk, 64 MiB;
-# nvme.img: NVMe namespace, 64 MiB, serial urpt0001) and the job on the
-# kernel command line. The console (ttyS0) goes to LOGDIR/console.log and,
+# Boots the guest with fresh disks in RUNDIR and the job on the kernel
+# command line:
+#   vda.img   virtio-blk, 64 MiB, zeros                     /dev/vda
+#   vdb.img   virtio-blk, 64 MiB, MBR + sector pattern      /dev/vdb, vdb1, vdb2
+#             (make_vdb_image)
+#   nvme.img  NVMe namespace, 64 MiB, serial urpt0001       /dev/nvme0n1
+# The null_blk disks live in guest memory (init makes them). The NVMe
+# controller offers more I/O queue pairs (max_ioqpairs, 64) than the guest
+# asks for (one per CPU plus nvme.poll_queues=2), so poll queues exist. The console (ttyS0) goes to LOGDIR/console.log and,
 # unless URPT_VM_QUIET=1, to the terminal; the guest's results channel
 # (ttyS1) goes to LOGDIR/guest.log. Returns qemu's exit status through
 # timeout: 124 when the guest was killed for taking longer than TIMEOUT s.
@@ -255,8 +286,9 @@ boot_vm() {
 	local job=$1 kver=$2 initrd=$3 rundir=$4 logdir=$5 limit=$6
 	local kernel cache=none rc=0
 	kernel=$(guest_kernel "$kver")
-	rm -f "$rundir/vda.img" "$rundir/nvme.img"
+	rm -f "$rundir/vda.img" "$rundir/vdb.img" "$rundir/nvme.img"
 	truncate -s 64M "$rundir/vda.img" "$rundir/nvme.img"
+	make_vdb_image "$rundir/vdb.img"
 	direct_io_ok "$rundir" || cache=writeback
 	: >"$logdir/guest.log"
 
@@ -270,11 +302,14 @@ boot_vm() {
 	# shellcheck disable=SC2054 # the commas are qemu's, not array separators
 	local qemu=(
 		qemu-system-x86_64 -accel tcg -nodefaults -nographic -no-reboot
-		-m 1024 -smp 2
+		# 2 GiB: null_blk's 320 MiB live in guest memory, and the
+		# tests map 64 MiB transfers (several at once).
+		-m 2048 -smp 2
 		-serial mon:stdio
 		-serial "file:$logdir/guest.log"
 		-kernel "$kernel" -initrd "$initrd" -append "${cmdline[*]}"
 		-drive "file=$rundir/vda.img,if=virtio,format=raw,cache=$cache"
+		-drive "file=$rundir/vdb.img,if=virtio,format=raw,cache=$cache"
 		-drive "file=$rundir/nvme.img,if=none,id=nvm,format=raw,cache=$cache"
 		-device nvme,serial=urpt0001,drive=nvm
 	)

@@ -2,13 +2,28 @@
 # SPDX-License-Identifier: GPL-2.0
 # Guest side of `make check` (busybox sh, run by /init).
 #
-# 1. Every selftest binary in /selftests/ runs once per backing disk, with
-#    URPT_BDEV=<disk> in its environment. The binary attaches the disk
-#    through /dev/urpt-control itself, runs its tests, detaches, and prints
-#    TAP. Each run is framed by URPT-BEGIN/URPT-END lines for the host.
-# 2. CLI integrity: the urpt CLI writes /data/pattern.bin at 1 MiB of
-#    /dev/vda; the host compares the image file after the VM is gone.
-DISKS="/dev/vda /dev/nvme0n1 /dev/nullb0"
+# 0. guest-disks: the disks /init and qemu were asked for are there, with
+#    the geometry and poll queues the tests rely on (one TAP test each).
+# 1. Every selftest binary in /selftests/ runs once per disk in $DISKS,
+#    with in its environment:
+#      URPT_BDEV=<disk>            the disk under test
+#      URPT_EAGAIN_BDEV=/dev/nullb1  two tags, one queue (every run)
+#      URPT_WHOLE=/dev/vdb         only for the partition /dev/vdb1: the
+#                                  whole disk behind it
+#      URPT_POLL=1                 only when the disk's queue has poll
+#                                  queues (queue/io_poll is 1)
+#    The binary attaches the disk through /dev/urpt-control itself, runs
+#    its tests, detaches, and prints TAP. Each run is framed by
+#    URPT-BEGIN/URPT-END lines for the host.
+# 2. CLI verify: for each disk, urpt attach, then `urpt verify` over the
+#    whole node at queue depths 1, 32 and 128 (one TAP test each), detach.
+# 3. CLI integrity: the urpt CLI writes /data/pattern.bin at 1 MiB of
+#    /dev/vda; the host compares the image file after the VM is gone. The
+#    host also checks that nothing on /dev/vdb outside vdb1 changed.
+# 4. The control-node and module tests, once, on /dev/nullb0.
+DISKS="/dev/vda /dev/nvme0n1 /dev/nullb0 /dev/vdb1"
+EAGAIN_BDEV=/dev/nullb1
+VERIFY_QDS="1 32 128"
 # Longer than the harness's own 30 s per test, shorter than the VM's timeout:
 # a hung test is reported by name rather than as a dead VM.
 TEST_TIMEOUT=240
@@ -16,6 +31,64 @@ TEST_TIMEOUT=240
 begin() { echo "URPT-BEGIN $1"; }
 end() { echo "URPT-END $1 rc=$2"; }
 
+# sysfs_disk DISK: the sysfs directory of the whole disk DISK is, or is a
+# partition of (a partition has no queue/ of its own).
+sysfs_disk() {
+	d=/sys/class/block/${1#/dev/}
+	if [ -e "$d/partition" ]; then
+		readlink -f "$d/.."
+	else
+		readlink -f "$d"
+	fi
+}
+
+has_poll() { [ "$(cat "$(sysfs_disk "$1")/queue/io_poll" 2>/dev/null)" = 1 ]; }
+
+# disk_env DISK: the environment of a selftest run on DISK, as NAME=VALUE
+# words for env(1).
+disk_env() {
+	e="URPT_BDEV=$1 URPT_EAGAIN_BDEV=$EAGAIN_BDEV URPT_KO=$URPT_KO"
+	if [ -e "/sys/class/block/${1#/dev/}/partition" ]; then
+		e="$e URPT_WHOLE=/dev/$(basename "$(sysfs_disk "$1")")"
+	fi
+	has_poll "$1" && e="$e URPT_POLL=1"
+	echo "$e"
+}
+
+# Section 0 ------------------------------------------------------------------
+n=0
+expect() { # expect DESCRIPTION CMD...: one TAP line for CMD's status
+	desc=$1
+	shift
+	n=$((n + 1))
+	if "$@"; then echo "ok $n - $desc"; else echo "not ok $n - $desc"; fi
+}
+attr() { cat "$1" 2>/dev/null; }
+sectors_are() { [ "$(attr "/sys/class/block/$1/size")" = "$2" ]; }
+begin guest-disks
+for d in vda vdb vdb1 vdb2 nvme0n1 nullb0 nullb1; do
+	echo "# /dev/$d: $(attr /sys/class/block/$d/size) sectors," \
+		"io_poll $(attr "$(sysfs_disk /dev/$d)/queue/io_poll")," \
+		"hw queues: $(ls "$(sysfs_disk /dev/$d)/mq" 2>/dev/null | tr '\n' ' ')"
+done
+expect "/dev/vda is 64 MiB" sectors_are vda 131072
+expect "/dev/vdb1 starts at 1 MiB" [ "$(attr /sys/class/block/vdb1/start)" = 2048 ]
+expect "/dev/vdb1 is 32 MiB" sectors_are vdb1 65536
+expect "/dev/vdb2 is the rest of /dev/vdb" sectors_are vdb2 63488
+expect "/dev/nvme0n1 is 64 MiB" sectors_are nvme0n1 131072
+expect "nvme loaded with poll_queues=2" [ "$(attr /sys/module/nvme/parameters/poll_queues)" = 2 ]
+expect "/dev/nvme0n1 has poll queues (queue/io_poll 1)" has_poll /dev/nvme0n1
+expect "/dev/nullb0 is 256 MiB" sectors_are nullb0 524288
+expect "/dev/nullb0 has poll queues (queue/io_poll 1)" has_poll /dev/nullb0
+expect "/dev/nullb1 is 64 MiB" sectors_are nullb1 131072
+expect "/dev/nullb1 has one hardware queue" [ "$(ls /sys/block/nullb1/mq 2>/dev/null)" = 0 ]
+expect "/dev/nullb1 has 2 tags" [ "$(attr /sys/block/nullb1/mq/0/nr_tags)" = 2 ]
+# shellcheck disable=SC2005 # the unquoted echo drops the trailing blank
+expect "/dev/nullb1 has no I/O scheduler" [ "$(echo $(attr /sys/block/nullb1/queue/scheduler))" = "[none]" ]
+echo "1..$n"
+end guest-disks 0
+
+# Section 1 ------------------------------------------------------------------
 tests=$(ls /selftests/ 2>/dev/null)
 if [ -z "$tests" ]; then
 	begin selftests
@@ -27,7 +100,8 @@ fi
 # once, on null_blk, at the end (urpt_module_test unloads and reloads
 # urpt.ko, so nothing may run beside it).
 ONCE="urpt_ctl_test urpt_module_test"
-export URPT_KO=$(ls /lib/modules/*/extra/urpt.ko | head -n 1)
+URPT_KO=$(ls /lib/modules/*/extra/urpt.ko | head -n 1)
+export URPT_KO
 
 is_once() {
 	case " $ONCE " in *" $1 "*) return 0 ;; esac
@@ -42,8 +116,10 @@ run_test() { # run_test PROGRAM DISK
 		end "$name" 1
 		return
 	fi
-	echo "# URPT_BDEV=$2 URPT_KO=$URPT_KO /selftests/$1"
-	URPT_BDEV=$2 timeout -s KILL $TEST_TIMEOUT "/selftests/$1" 2>&1
+	vars=$(disk_env "$2")
+	echo "# $vars /selftests/$1"
+	# shellcheck disable=SC2086 # NAME=VALUE words, split on purpose
+	env $vars timeout -s KILL $TEST_TIMEOUT "/selftests/$1" 2>&1
 	end "$name" $?
 }
 
@@ -53,11 +129,8 @@ for disk in $DISKS; do
 	done
 done
 
-# CLI integrity step: attach, write, flush, detach; TAP per step.
-name=cli-integrity@vda
-begin $name
-n=0
-step() { # step DESCRIPTION CMD...: run CMD, print its output and a TAP line
+# step DESCRIPTION CMD...: run CMD, print its output and a TAP line.
+step() {
 	desc=$1
 	shift
 	n=$((n + 1))
@@ -72,26 +145,69 @@ step() { # step DESCRIPTION CMD...: run CMD, print its output and a TAP line
 	fi
 	return $rc
 }
-dev=
-if [ ! -x /bin/urpt ]; then
-	echo "not ok 1 - urpt CLI not packed (user build failed?)"
-	n=1
-elif step "urpt attach /dev/vda" urpt attach /dev/vda; then
-	# "urpt attach" prints the new node, e.g. /dev/urpt0.
+
+# attach DISK: step "urpt attach DISK"; sets $dev to the node it printed
+# (e.g. /dev/urpt0), or empty after a failure (counted).
+attach() {
+	dev=
+	step "urpt attach $1" urpt attach "$1" || return 1
 	dev=$(grep -o '/dev/urpt[0-9][0-9]*' /tmp/step.out | head -n 1)
 	if [ -z "$dev" ]; then
 		n=$((n + 1))
 		echo "not ok $n - urpt attach printed a /dev/urptN node"
-	else
-		step "urpt write $dev --offset 1M --input /data/pattern.bin" \
-			urpt write "$dev" --offset 1M --input /data/pattern.bin
-		step "urpt flush $dev" urpt flush "$dev"
-		step "urpt detach ${dev#/dev/urpt}" urpt detach "${dev#/dev/urpt}"
+		return 1
 	fi
+}
+
+# Section 2 ------------------------------------------------------------------
+# Every disk gives the same count (attach, one verify per queue depth,
+# detach) whatever fails, so the totals stay comparable between runs.
+for disk in $DISKS; do
+	name=cli-verify@${disk#/dev/}
+	begin "$name"
+	n=0
+	if [ ! -x /bin/urpt ]; then
+		echo "not ok 1 - urpt CLI not packed (user build failed?)"
+		echo "1..1"
+		end "$name" 1
+		continue
+	fi
+	if attach "$disk"; then
+		for q in $VERIFY_QDS; do
+			step "urpt verify $dev --queue-depth $q ($disk)" \
+				timeout -s KILL $TEST_TIMEOUT urpt verify "$dev" --queue-depth "$q"
+		done
+		step "urpt detach ${dev#/dev/urpt}" urpt detach "${dev#/dev/urpt}"
+	else
+		for q in $VERIFY_QDS; do
+			n=$((n + 1))
+			echo "not ok $n - urpt verify --queue-depth $q ($disk) # not attached"
+		done
+		n=$((n + 1))
+		echo "not ok $n - urpt detach # not attached"
+	fi
+	echo "1..$n"
+	end "$name" 0
+done
+
+# Section 3 ------------------------------------------------------------------
+# CLI integrity: attach, write, flush, detach; TAP per step.
+name=cli-integrity@vda
+begin $name
+n=0
+if [ ! -x /bin/urpt ]; then
+	echo "not ok 1 - urpt CLI not packed (user build failed?)"
+	n=1
+elif attach /dev/vda; then
+	step "urpt write $dev --offset 1M --input /data/pattern.bin" \
+		urpt write "$dev" --offset 1M --input /data/pattern.bin
+	step "urpt flush $dev" urpt flush "$dev"
+	step "urpt detach ${dev#/dev/urpt}" urpt detach "${dev#/dev/urpt}"
 fi
 echo "1..$n"
 end $name 0
 
+# Section 4 ------------------------------------------------------------------
 # Last: urpt_module_test unloads and reloads the module.
 for t in $ONCE; do
 	[ -x "/selftests/$t" ] && run_test "$t" /dev/nullb0
