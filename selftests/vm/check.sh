@@ -49,8 +49,9 @@ msg "initramfs"
 
 # The VM's timeout only catches a guest that hangs as a whole: the guest
 # kills each test program and each `urpt verify` after 240 s itself. 900 s
-# leaves room for one or two of those on top of a normal run (the job takes
-# well under a minute without them).
+# leaves room for one or two of those on top of a normal run (the guest
+# job takes ~30 s: ~20 s of selftests, ~11 s of urpt verify; each run and
+# step logs its time in guest.log).
 boot_vm check "$kver" "$rundir/initramfs.cpio.gz" "$rundir" "$logdir" "${URPT_VM_TIMEOUT:-900}" || true
 
 tally_guest "$logdir/guest.log"

@@ -28,8 +28,13 @@ VERIFY_QDS="1 32 128"
 # a hung test is reported by name rather than as a dead VM.
 TEST_TIMEOUT=240
 
-begin() { echo "URPT-BEGIN $1"; }
-end() { echo "URPT-END $1 rc=$2"; }
+# The guest's uptime, and the seconds since $1 (an earlier uptime): each
+# run and step prints how long it took, for the time budget.
+now() { cut -d' ' -f1 /proc/uptime; }
+since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
+
+begin() { echo "URPT-BEGIN $1"; t_begin=$(now); }
+end() { echo "# $1: $(since "$t_begin") s"; echo "URPT-END $1 rc=$2"; }
 
 # sysfs_disk DISK: the sysfs directory of the whole disk DISK is, or is a
 # partition of (a partition has no queue/ of its own).
@@ -135,9 +140,11 @@ step() {
 	shift
 	n=$((n + 1))
 	echo "# \$ $*"
+	t_step=$(now)
 	"$@" >/tmp/step.out 2>&1
 	rc=$?
 	sed 's/^/# /' /tmp/step.out
+	echo "# ($(since "$t_step") s)"
 	if [ $rc = 0 ]; then
 		echo "ok $n - $desc"
 	else
