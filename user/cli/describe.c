@@ -9,8 +9,15 @@ int describe_cmd(char *buf, size_t size, uint32_t cmd_op, uint64_t offset,
 {
 	const char *name = urpt_cmd_name(cmd_op);
 
-	if (cmd_op == URPT_CMD_READ || cmd_op == URPT_CMD_WRITE)
+	switch (cmd_op) {
+	case URPT_CMD_READ:
+	case URPT_CMD_WRITE:
+	case URPT_CMD_READV:
+	case URPT_CMD_WRITEV:
+	case URPT_CMD_DISCARD:
+	case URPT_CMD_WRITE_ZEROES:
 		return snprintf(buf, size, "%s at offset %llu, %u bytes", name,
 				(unsigned long long)offset, len);
+	}
 	return snprintf(buf, size, "%s", name);
 }

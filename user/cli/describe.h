@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* offset and len only matter to READ and WRITE. Returns the length. */
+/* offset and len only matter to commands on a range. Returns the length. */
 int describe_cmd(char *buf, size_t size, uint32_t cmd_op, uint64_t offset,
 		 uint32_t len);
 

@@ -17,6 +17,18 @@ const char *feature_name(uint64_t bit)
 		return "rotational";
 	case URPT_FEAT_PARTITION:
 		return "partition";
+	case URPT_FEAT_DISCARD:
+		return "discard";
+	case URPT_FEAT_WRITE_ZEROES:
+		return "write-zeroes";
+	case URPT_FEAT_POLL:
+		return "poll";
+	case URPT_FEAT_FIXED:
+		return "fixed";
+	case URPT_FEAT_FIXED_VEC:
+		return "fixed-vec";
+	case URPT_FEAT_NOWAIT:
+		return "nowait";
 	}
 	return NULL;
 }

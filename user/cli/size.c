@@ -64,6 +64,21 @@ enum size_error parse_size(const char *s, uint64_t *bytes)
 	return SIZE_OK;
 }
 
+enum size_error parse_count(const char *s, uint64_t *value)
+{
+	uint64_t parsed;
+	enum size_error err = parse_size(s, &parsed);
+
+	/* A suffix makes a size, not a count. */
+	if (err == SIZE_OK && s[strspn(s, "0123456789")])
+		return SIZE_NOT_A_NUMBER;
+	if (err == SIZE_BAD_SUFFIX)
+		return SIZE_NOT_A_NUMBER;
+	if (err == SIZE_OK)
+		*value = parsed;
+	return err;
+}
+
 const char *size_error_text(enum size_error err)
 {
 	switch (err) {

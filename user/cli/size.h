@@ -18,6 +18,9 @@ enum size_error {
 /* Parse s into *bytes; *bytes is untouched unless SIZE_OK is returned. */
 enum size_error parse_size(const char *s, uint64_t *bytes);
 
+/* A plain decimal count ("32", "0"): like parse_size() without suffixes. */
+enum size_error parse_count(const char *s, uint64_t *value);
+
 /* Why a size was refused, for a message that names the bad value. */
 const char *size_error_text(enum size_error err);
 

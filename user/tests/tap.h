@@ -32,5 +32,8 @@ void test_json(void);
 void test_chunk(void);
 void test_check(void);
 void test_flags(void);
+void test_pattern(void);
+void test_plan(void);
+void test_iomode(void);
 
 #endif

@@ -71,6 +71,12 @@ static void test_describe(void)
 	ok &= EXPECT(!strcmp(buf, "info"));
 	describe_cmd(buf, sizeof(buf), URPT_CMD_FLUSH, 0, 0);
 	ok &= EXPECT(!strcmp(buf, "flush"));
+	describe_cmd(buf, sizeof(buf), URPT_CMD_DISCARD, 8192, 4096);
+	ok &= EXPECT(!strcmp(buf, "discard at offset 8192, 4096 bytes"));
+	describe_cmd(buf, sizeof(buf), URPT_CMD_WRITE_ZEROES, 0, 512);
+	ok &= EXPECT(!strcmp(buf, "write-zeroes at offset 0, 512 bytes"));
+	describe_cmd(buf, sizeof(buf), URPT_CMD_READV, 512, 1024);
+	ok &= EXPECT(!strcmp(buf, "readv at offset 512, 1024 bytes"));
 	tap_result(ok, "check: messages name commands as 'read at offset 4096, 512 bytes'");
 }
 

@@ -21,6 +21,12 @@ static void test_feature_names(void)
 	format_flags(buf, sizeof(buf), URPT_FEAT_FUA | 1ULL << 63,
 		     feature_name, " ");
 	ok &= EXPECT(!strcmp(buf, "fua bit63"));
+	format_flags(buf, sizeof(buf),
+		     URPT_FEAT_DISCARD | URPT_FEAT_WRITE_ZEROES |
+		     URPT_FEAT_POLL | URPT_FEAT_FIXED | URPT_FEAT_FIXED_VEC |
+		     URPT_FEAT_NOWAIT | 1ULL << 11, feature_name, " ");
+	ok &= EXPECT(!strcmp(buf,
+			     "discard write-zeroes poll fixed fixed-vec nowait bit11"));
 	tap_result(ok, "flags: features by name, unknown bits as bit<n>");
 }
 

@@ -117,8 +117,29 @@ static void test_format_size(void)
 	tap_result(ok, "size: format_size() picks binary units");
 }
 
+static void test_parse_count(void)
+{
+	uint64_t v = 99;
+	bool ok;
+
+	ok = EXPECT(parse_count("32", &v) == SIZE_OK && v == 32);
+	ok &= EXPECT(parse_count("0", &v) == SIZE_OK && v == 0);
+	ok &= EXPECT(parse_count("18446744073709551615", &v) == SIZE_OK &&
+		     v == UINT64_MAX);
+	v = 7;
+	ok &= EXPECT(parse_count("4k", &v) == SIZE_NOT_A_NUMBER && v == 7);
+	ok &= EXPECT(parse_count("3x", &v) == SIZE_NOT_A_NUMBER && v == 7);
+	ok &= EXPECT(parse_count("0x10", &v) == SIZE_NOT_A_NUMBER && v == 7);
+	ok &= EXPECT(parse_count("-1", &v) == SIZE_NEGATIVE && v == 7);
+	ok &= EXPECT(parse_count("", &v) == SIZE_EMPTY && v == 7);
+	ok &= EXPECT(parse_count("18446744073709551616", &v) ==
+		     SIZE_OVERFLOW && v == 7);
+	tap_result(ok, "size: parse_count() takes plain decimal numbers only");
+}
+
 void test_size(void)
 {
+	test_parse_count();
 	size_t i;
 
 	for (i = 0; i < sizeof(size_cases) / sizeof(size_cases[0]); i++)

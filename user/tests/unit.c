@@ -17,5 +17,8 @@ int main(void)
 	test_chunk();
 	test_check();
 	test_flags();
+	test_pattern();
+	test_plan();
+	test_iomode();
 	return tap_finish();
 }
