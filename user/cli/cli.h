@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <liburpt.h>
 #include "flags.h"
+#include "iomode.h"
 
 /* Exit codes, documented in urpt --help and urpt(1). */
 enum cli_exit {
@@ -41,6 +42,9 @@ int cmd_info(int argc, char **argv, const struct cli_global *global);
 int cmd_read(int argc, char **argv, const struct cli_global *global);
 int cmd_write(int argc, char **argv, const struct cli_global *global);
 int cmd_flush(int argc, char **argv, const struct cli_global *global);
+int cmd_discard(int argc, char **argv, const struct cli_global *global);
+int cmd_write_zeroes(int argc, char **argv, const struct cli_global *global);
+int cmd_verify(int argc, char **argv, const struct cli_global *global);
 
 /* args.c: option parsing shared by the subcommands */
 #define CLI_OPT_DETAILS		0x100
@@ -52,13 +56,32 @@ int cmd_flush(int argc, char **argv, const struct cli_global *global);
 
 void cli_parse_size(struct argp_state *state, const char *option,
 		    const char *arg, uint64_t *bytes);
+void cli_parse_count(struct argp_state *state, const char *option,
+		     const char *arg, uint64_t min, uint64_t max,
+		     uint64_t *value);
+
+/* --fixed and --poll of read, write and verify */
+#define CLI_OPT_FIXED		0x101
+#define CLI_OPT_POLL		0x102
+#define CLI_OPT_BOUNCE		0x103
+#define CLI_OPT_FUA		0x104
+#define CLI_OPT_NO_UNMAP	0x105
+#define CLI_FIXED_OPTION						\
+	{ "fixed", CLI_OPT_FIXED, NULL, 0,				\
+	  "Register the I/O buffers with io_uring and send the commands "	\
+	  "on them (IORING_URING_CMD_FIXED); needs the 'fixed' feature", 0 }
+#define CLI_POLL_OPTION							\
+	{ "poll", CLI_OPT_POLL, NULL, 0,				\
+	  "Send the data commands on a ring of their own set up with "	\
+	  "IORING_SETUP_IOPOLL: completions are polled where the disk has "	\
+	  "poll queues ('poll' feature), else reaped as interrupts", 0 }
 
 /* report.c: messages on stderr, all starting with "urpt: " */
 void report(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 const char *errno_name(int err);
 const char *errno_text(int err);
-void report_cmd_error(const char *dev, uint32_t cmd_op, uint64_t offset,
-		      uint32_t len, int err);
+void report_cmd_error(const char *dev, uint32_t cmd_op, unsigned int ctx,
+		      uint64_t offset, uint32_t len, int err);
 void report_details(const char *dev, uint32_t cmd_op, uint64_t offset,
 		    uint32_t len, const struct urpt_result *r);
 
@@ -67,6 +90,10 @@ struct cli_dev {
 	struct urpt_dev dev;
 	char path[256];
 	bool verbose;
+	struct io_mode mode;	/* how data commands are sent */
+	/* Data commands' own ring, for --poll, --fixed and urpt verify. */
+	struct io_uring io;
+	bool has_io;
 };
 
 int cli_dev_open(struct cli_dev *d, const char *arg, int open_flags,
@@ -77,16 +104,39 @@ int cli_dev_read(struct cli_dev *d, void *buf, uint32_t len, uint64_t offset);
 int cli_dev_write(struct cli_dev *d, const void *buf, uint32_t len,
 		  uint64_t offset);
 int cli_dev_flush(struct cli_dev *d);
+int cli_dev_discard(struct cli_dev *d, uint32_t len, uint64_t offset);
+int cli_dev_write_zeroes(struct cli_dev *d, uint32_t len, uint64_t offset);
+int cli_dev_need(struct cli_dev *d, const struct urpt_info *info,
+		 uint32_t cmd_op);
+int cli_dev_io_ring(struct cli_dev *d, unsigned int depth);
+int cli_dev_register(struct cli_dev *d, const struct iovec *iov,
+		     unsigned int nr);
+int cli_dev_done(struct cli_dev *d, uint32_t cmd_op, uint64_t offset,
+		 uint32_t len, const struct urpt_result *r, int64_t expected);
 int cli_dev_check_range(struct cli_dev *d, const struct urpt_info *info,
 			bool write, uint64_t offset, uint64_t length);
 uint32_t cli_dev_chunk(struct cli_dev *d, const struct urpt_info *info,
 		       uint64_t remaining);
+uint32_t cli_dev_chunk_max(struct cli_dev *d, const struct urpt_info *info,
+			   uint64_t remaining, uint32_t max, const char *what);
 int cli_ctl_open(void);
 
 /* io.c: plain files, stdin and stdout */
 void *alloc_io_buffer(size_t len, uint32_t dma_alignment);
 int write_all(int fd, const void *buf, size_t len);
 int read_all(int fd, void **buf, size_t *len, uint32_t dma_alignment);
+
+/* progress.c: a live line on stderr, only when it is a terminal */
+struct progress {
+	bool on;
+	uint64_t last_ns;
+};
+
+uint64_t now_ns(void);
+void progress_init(struct progress *p);
+void progress_update(struct progress *p, const char *what, uint64_t done,
+		     uint64_t total, uint64_t start_ns);
+void progress_clear(struct progress *p);
 
 /* print.c: output on stdout */
 void print_json_string(const char *s);

@@ -47,8 +47,10 @@ static const struct argp info_argp = {
 	.args_doc	= "DEV",
 	.doc		= "Show what the urpt node DEV (/dev/urptN, or just N) "
 			  "reports: capacity, logical and physical block size, "
-			  "longest transfer, DMA alignment, features, backing disk "
-			  "and the module's ABI version."
+			  "longest transfer (urpt's and the disk's), DMA "
+			  "alignment, most iovecs per command, discard and write "
+			  "zeroes limits (0: not supported), features, backing "
+			  "disk and the module's ABI version."
 			  "\v" CLI_EXIT_DOC,
 };
 
@@ -66,13 +68,18 @@ static void print_info_json(const char *dev, const struct urpt_info *info,
 	       info->physical_block_size, info->max_transfer,
 	       info->dma_alignment);
 	print_json_flags(info->features, feature_name);
+	printf(", \"max_iovecs\": %u, \"discard_granularity\": %u, "
+	       "\"max_discard\": %u, \"max_write_zeroes\": %u, "
+	       "\"disk_max_transfer\": %u",
+	       info->max_iovecs, info->discard_granularity, info->max_discard,
+	       info->max_write_zeroes, info->disk_max_transfer);
 	printf(", \"abi_version\": %u}\n", info->version);
 }
 
 static void print_info_text(const char *dev, const struct urpt_info *info,
 			    const char *disk)
 {
-	char human[32], features[128];
+	char human[32], features[256];
 
 	format_size(human, sizeof(human), info->capacity);
 	format_flags(features, sizeof(features), info->features, feature_name,
@@ -85,6 +92,11 @@ static void print_info_text(const char *dev, const struct urpt_info *info,
 	printf("physical block size: %u\n", info->physical_block_size);
 	printf("max transfer:        %u\n", info->max_transfer);
 	printf("dma alignment:       %u\n", info->dma_alignment);
+	printf("disk max transfer:   %u\n", info->disk_max_transfer);
+	printf("max iovecs:          %u\n", info->max_iovecs);
+	printf("max discard:         %u\n", info->max_discard);
+	printf("discard granularity: %u\n", info->discard_granularity);
+	printf("max write zeroes:    %u\n", info->max_write_zeroes);
 	printf("features:            %s\n", features);
 	printf("abi version:         %u\n", info->version);
 }

@@ -11,6 +11,7 @@ struct read_args {
 	uint64_t length;
 	bool have_length;
 	const char *output;
+	struct io_mode mode;
 	bool verbose;
 };
 
@@ -23,6 +24,10 @@ static const struct argp_option read_options[] = {
 	{ "output", 'f', "FILE", 0,
 	  "Write the data to FILE (created or truncated) instead of stdout",
 	  0 },
+	{ "bounce", CLI_OPT_BOUNCE, NULL, 0,
+	  "Have the module copy through kernel pages (URPT_F_BOUNCE)", 0 },
+	CLI_FIXED_OPTION,
+	CLI_POLL_OPTION,
 	CLI_VERBOSE_OPTIONS,
 	{ 0 }
 };
@@ -41,6 +46,15 @@ static error_t parse_read(int key, char *arg, struct argp_state *state)
 		return 0;
 	case 'f':
 		a->output = arg;
+		return 0;
+	case CLI_OPT_BOUNCE:
+		a->mode.bounce = true;
+		return 0;
+	case CLI_OPT_FIXED:
+		a->mode.fixed = true;
+		return 0;
+	case CLI_OPT_POLL:
+		a->mode.poll = true;
 		return 0;
 	case 'v':
 	case CLI_OPT_DETAILS:
@@ -67,7 +81,8 @@ static const struct argp read_argp = {
 	.args_doc	= "DEV",
 	.doc		= "Read --length bytes at --offset of the disk behind DEV "
 			  "(/dev/urptN, or just N) to stdout or a file, in "
-			  "commands of at most the device's max transfer."
+			  "commands of at most the device's max transfer, one "
+			  "at a time."
 			  "\vSIZE is a number of bytes, optionally followed by "
 			  "k, M, G, T or KiB, MiB, GiB, TiB (powers of 1024). "
 			  CLI_EXIT_DOC,
@@ -104,7 +119,12 @@ static int read_range(struct cli_dev *d, const struct urpt_info *info,
 		report("%s: cannot allocate %u bytes", d->path, max);
 		return CLI_EXIT_FAILED;
 	}
-	while (done < a->length) {
+	if (d->mode.fixed) {
+		struct iovec iov = { .iov_base = buf, .iov_len = max };
+
+		ret = cli_dev_register(d, &iov, 1);
+	}
+	while (!ret && done < a->length) {
 		uint32_t len = cli_dev_chunk(d, info, a->length - done);
 		int err;
 
@@ -151,9 +171,18 @@ int cmd_read(int argc, char **argv, const struct cli_global *global)
 	ret = cli_dev_open(&d, a.dev, O_RDONLY, a.verbose);
 	if (ret)
 		return ret;
+	d.mode = a.mode;
 	ret = cli_dev_info(&d, &info);
 	if (ret)
 		goto out;
+	ret = cli_dev_need(&d, &info, URPT_CMD_READ);
+	if (ret)
+		goto out;
+	if (a.mode.poll || a.mode.fixed) {
+		ret = cli_dev_io_ring(&d, 2);
+		if (ret)
+			goto out;
+	}
 	ret = cli_dev_check_range(&d, &info, false, a.offset, a.length);
 	if (ret)
 		goto out;

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 #include "cli.h"
 
@@ -11,6 +12,7 @@ struct write_args {
 	uint64_t offset;
 	bool have_offset;
 	const char *input;
+	struct io_mode mode;
 	bool verbose;
 };
 
@@ -20,6 +22,14 @@ static const struct argp_option write_options[] = {
 	  "logical block size", 0 },
 	{ "input", 'f', "FILE", 0,
 	  "Write the contents of FILE instead of stdin", 0 },
+	{ "fua", CLI_OPT_FUA, NULL, 0,
+	  "Forced unit access (URPT_F_FUA): each command completes once its "
+	  "data is on stable media; emulated with a flush where the disk "
+	  "lacks the 'fua' feature", 0 },
+	{ "bounce", CLI_OPT_BOUNCE, NULL, 0,
+	  "Have the module copy through kernel pages (URPT_F_BOUNCE)", 0 },
+	CLI_FIXED_OPTION,
+	CLI_POLL_OPTION,
 	CLI_VERBOSE_OPTIONS,
 	{ 0 }
 };
@@ -35,6 +45,18 @@ static error_t parse_write(int key, char *arg, struct argp_state *state)
 		return 0;
 	case 'f':
 		a->input = arg;
+		return 0;
+	case CLI_OPT_FUA:
+		a->mode.fua = true;
+		return 0;
+	case CLI_OPT_BOUNCE:
+		a->mode.bounce = true;
+		return 0;
+	case CLI_OPT_FIXED:
+		a->mode.fixed = true;
+		return 0;
+	case CLI_OPT_POLL:
+		a->mode.poll = true;
 		return 0;
 	case 'v':
 	case CLI_OPT_DETAILS:
@@ -98,29 +120,64 @@ static int read_input(const char *path, uint32_t dma_alignment, void **buf,
 	return CLI_EXIT_OK;
 }
 
+/*
+ * Under --fixed, each command's data is copied into one registered
+ * buffer of a command's length: registering the whole input could pin
+ * more than io_uring allows (1 GiB per buffer).
+ */
+static int write_staging(struct cli_dev *d, const struct urpt_info *info,
+			 size_t length, char **staging)
+{
+	uint32_t max = cli_dev_chunk(d, info, length);
+	struct iovec iov;
+
+	*staging = NULL;
+	if (!d->mode.fixed)
+		return CLI_EXIT_OK;
+	if (!max)
+		return CLI_EXIT_FAILED;
+	*staging = alloc_io_buffer(max, info->dma_alignment);
+	if (!*staging) {
+		report("%s: cannot allocate %u bytes", d->path, max);
+		return CLI_EXIT_FAILED;
+	}
+	iov.iov_base = *staging;
+	iov.iov_len = max;
+	return cli_dev_register(d, &iov, 1);
+}
+
 static int write_range(struct cli_dev *d, const struct urpt_info *info,
 		       uint64_t offset, const char *buf, size_t length)
 {
 	uint64_t done = 0;
-	int ret;
+	char *staging;
+	int ret = write_staging(d, info, length, &staging);
 
-	while (done < length) {
+	while (!ret && done < length) {
 		uint32_t len = cli_dev_chunk(d, info, length - done);
+		const char *data = buf + done;
 
-		if (!len)
-			return CLI_EXIT_FAILED;
-		ret = cli_dev_write(d, buf + done, len, offset + done);
+		if (!len) {
+			ret = CLI_EXIT_FAILED;
+			break;
+		}
+		if (staging) {
+			memcpy(staging, data, len);
+			data = staging;
+		}
+		ret = cli_dev_write(d, data, len, offset + done);
 		if (ret) {
 			/* Earlier commands did reach the disk: say how much. */
 			if (done)
 				report("%s: %llu of %llu bytes were written before the error",
 				       d->path, (unsigned long long)done,
 				       (unsigned long long)length);
-			return ret;
+			break;
 		}
 		done += len;
 	}
-	return CLI_EXIT_OK;
+	free(staging);
+	return ret;
 }
 
 int cmd_write(int argc, char **argv, const struct cli_global *global)
@@ -136,7 +193,11 @@ int cmd_write(int argc, char **argv, const struct cli_global *global)
 	ret = cli_dev_open(&d, a.dev, O_RDWR, a.verbose);
 	if (ret)
 		return ret;
+	d.mode = a.mode;
 	ret = cli_dev_info(&d, &info);
+	if (ret)
+		goto out;
+	ret = cli_dev_need(&d, &info, URPT_CMD_WRITE);
 	if (ret)
 		goto out;
 	/* A bad offset is known before reading a possibly long input. */
@@ -150,6 +211,11 @@ int cmd_write(int argc, char **argv, const struct cli_global *global)
 	ret = cli_dev_check_range(&d, &info, true, a.offset, len);
 	if (ret)
 		goto out;
+	if (a.mode.poll || a.mode.fixed) {
+		ret = cli_dev_io_ring(&d, 2);
+		if (ret)
+			goto out;
+	}
 	ret = write_range(&d, &info, a.offset, buf, len);
 out:
 	free(buf);

@@ -43,14 +43,14 @@ const char *errno_text(int err)
 	return text ? text : "unknown error";
 }
 
-void report_cmd_error(const char *dev, uint32_t cmd_op, uint64_t offset,
-		      uint32_t len, int err)
+void report_cmd_error(const char *dev, uint32_t cmd_op, unsigned int ctx,
+		      uint64_t offset, uint32_t len, int err)
 {
 	char what[96];
 
 	describe_cmd(what, sizeof(what), cmd_op, offset, len);
-	report("%s: %s: %s (%s)", dev, what, urpt_strerror(cmd_op, err),
-	       errno_name(err));
+	report("%s: %s: %s (%s)", dev, what,
+	       urpt_strerror_ctx(cmd_op, ctx, err), errno_name(err));
 }
 
 void report_details(const char *dev, uint32_t cmd_op, uint64_t offset,

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <string.h>
 #include "cli.h"
 #include "check.h"
 #include "chunk.h"
@@ -28,6 +29,8 @@ int cli_dev_open(struct cli_dev *d, const char *arg, int open_flags,
 	int ret;
 
 	d->verbose = verbose;
+	d->has_io = false;
+	memset(&d->mode, 0, sizeof(d->mode));
 	if ((size_t)urpt_dev_path(d->path, sizeof(d->path), arg) >=
 	    sizeof(d->path)) {
 		report("%.64s...: path too long", arg);
@@ -44,18 +47,35 @@ int cli_dev_open(struct cli_dev *d, const char *arg, int open_flags,
 
 void cli_dev_close(struct cli_dev *d)
 {
+	/* Unregisters the buffers too. */
+	if (d->has_io)
+		io_uring_queue_exit(&d->io);
+	d->has_io = false;
 	urpt_dev_close(&d->dev);
 }
 
+/* The context an error of cmd_op is explained in. */
+static unsigned int cli_dev_ctx(const struct cli_dev *d, uint32_t cmd_op)
+{
+	switch (cmd_op) {
+	case URPT_CMD_READ:
+	case URPT_CMD_WRITE:
+	case URPT_CMD_READV:
+	case URPT_CMD_WRITEV:
+		return io_mode_ctx(&d->mode);
+	}
+	return 0;
+}
+
 /* Report one completion; res is what the command should have returned. */
-static int cli_dev_done(struct cli_dev *d, uint32_t cmd_op, uint64_t offset,
-			uint32_t len, const struct urpt_result *r,
-			int64_t expected)
+int cli_dev_done(struct cli_dev *d, uint32_t cmd_op, uint64_t offset,
+		 uint32_t len, const struct urpt_result *r, int64_t expected)
 {
 	if (d->verbose)
 		report_details(d->path, cmd_op, offset, len, r);
 	if (r->res < 0) {
-		report_cmd_error(d->path, cmd_op, offset, len, r->res);
+		report_cmd_error(d->path, cmd_op, cli_dev_ctx(d, cmd_op),
+				 offset, len, r->res);
 		return CLI_EXIT_FAILED;
 	}
 	if (expected >= 0 && r->res != expected) {
@@ -81,11 +101,58 @@ int cli_dev_info(struct cli_dev *d, struct urpt_info *info)
 	return CLI_EXIT_OK;
 }
 
+/*
+ * One READ or WRITE on the data ring (--poll, --fixed): buffer index 0
+ * is the one registered buffer, which buf must lie in.
+ */
+static void cli_dev_io_run(struct cli_dev *d, uint32_t cmd_op, void *buf,
+			   uint32_t len, uint64_t offset,
+			   struct urpt_result *r)
+{
+	struct io_uring_sqe *sqe = io_uring_get_sqe(&d->io);
+	struct io_uring_cqe *cqe;
+	int ret;
+
+	memset(r, 0, sizeof(*r));
+	if (!sqe) {
+		r->res = -EBUSY;
+		return;
+	}
+	if (cmd_op == URPT_CMD_WRITE)
+		urpt_prep_write(sqe, d->dev.fd, buf, len, offset);
+	else
+		urpt_prep_read(sqe, d->dev.fd, buf, len, offset);
+	urpt_prep_set_flags(sqe, io_mode_cmd_flags(&d->mode, cmd_op));
+	if (d->mode.fixed)
+		urpt_prep_set_fixed(sqe, 0);
+	io_uring_sqe_set_data64(sqe, 0);
+	do {
+		ret = io_uring_submit_and_wait(&d->io, 1);
+	} while (ret == -EINTR);
+	if (ret < 0) {
+		r->res = ret;
+		return;
+	}
+	do {
+		ret = io_uring_wait_cqe(&d->io, &cqe);
+	} while (ret == -EINTR);
+	if (ret < 0) {
+		r->res = ret;
+		return;
+	}
+	urpt_cqe_decode(cqe, r);
+	io_uring_cqe_seen(&d->io, cqe);
+}
+
 int cli_dev_read(struct cli_dev *d, void *buf, uint32_t len, uint64_t offset)
 {
 	struct urpt_result r;
 
-	urpt_read(&d->dev, buf, len, offset, &r);
+	if (d->has_io)
+		cli_dev_io_run(d, URPT_CMD_READ, buf, len, offset, &r);
+	else
+		urpt_read_flags(&d->dev, buf, len, offset,
+				io_mode_cmd_flags(&d->mode, URPT_CMD_READ), &r);
 	return cli_dev_done(d, URPT_CMD_READ, offset, len, &r, len);
 }
 
@@ -94,8 +161,96 @@ int cli_dev_write(struct cli_dev *d, const void *buf, uint32_t len,
 {
 	struct urpt_result r;
 
-	urpt_write(&d->dev, buf, len, offset, &r);
+	if (d->has_io)
+		cli_dev_io_run(d, URPT_CMD_WRITE, (void *)buf, len, offset, &r);
+	else
+		urpt_write_flags(&d->dev, buf, len, offset,
+				 io_mode_cmd_flags(&d->mode, URPT_CMD_WRITE),
+				 &r);
 	return cli_dev_done(d, URPT_CMD_WRITE, offset, len, &r, len);
+}
+
+int cli_dev_discard(struct cli_dev *d, uint32_t len, uint64_t offset)
+{
+	struct urpt_result r;
+
+	urpt_discard(&d->dev, len, offset, &r);
+	return cli_dev_done(d, URPT_CMD_DISCARD, offset, len, &r, len);
+}
+
+int cli_dev_write_zeroes(struct cli_dev *d, uint32_t len, uint64_t offset)
+{
+	struct urpt_result r;
+
+	urpt_write_zeroes(&d->dev, len, offset,
+			  io_mode_cmd_flags(&d->mode, URPT_CMD_WRITE_ZEROES),
+			  &r);
+	return cli_dev_done(d, URPT_CMD_WRITE_ZEROES, offset, len, &r, len);
+}
+
+/* What the user hears a missing feature bit as. */
+static const char *feature_need(uint64_t bit)
+{
+	switch (bit) {
+	case URPT_FEAT_DISCARD:
+		return "discard";
+	case URPT_FEAT_WRITE_ZEROES:
+		return "write zeroes";
+	case URPT_FEAT_FIXED:
+		return "registered buffers (--fixed)";
+	case URPT_FEAT_FIXED_VEC:
+		return "registered buffers with readv/writev";
+	}
+	return "this command";
+}
+
+/* Refuse, before anything is sent, what the disk cannot do. */
+int cli_dev_need(struct cli_dev *d, const struct urpt_info *info,
+		 uint32_t cmd_op)
+{
+	uint64_t missing = io_mode_missing(&d->mode, cmd_op, info->features,
+					   info->max_discard,
+					   info->max_write_zeroes);
+
+	if (!missing)
+		return CLI_EXIT_OK;
+	report("%s: the disk does not support %s (no '%s' feature in 'urpt info')",
+	       d->path, feature_need(missing), feature_name(missing));
+	return CLI_EXIT_FAILED;
+}
+
+/* The data commands' own ring: IOPOLL under --poll. */
+int cli_dev_io_ring(struct cli_dev *d, unsigned int depth)
+{
+	int ret = urpt_queue_init(depth, &d->io,
+				  d->mode.poll ? IORING_SETUP_IOPOLL : 0);
+
+	if (ret < 0) {
+		report("%s: cannot set up a ring of %u entries%s: %s (%s)",
+		       d->path, depth, d->mode.poll ? " with IOPOLL" : "",
+		       errno_text(ret), errno_name(ret));
+		return CLI_EXIT_FAILED;
+	}
+	d->has_io = true;
+	return CLI_EXIT_OK;
+}
+
+int cli_dev_register(struct cli_dev *d, const struct iovec *iov,
+		     unsigned int nr)
+{
+	unsigned long long bytes = 0;
+	unsigned int i;
+	int ret = io_uring_register_buffers(&d->io, iov, nr);
+
+	if (!ret)
+		return CLI_EXIT_OK;
+	for (i = 0; i < nr; i++)
+		bytes += iov[i].iov_len;
+	report("%s: cannot register %u buffer%s (%llu bytes) with io_uring: %s (%s)%s",
+	       d->path, nr, nr == 1 ? "" : "s", bytes, errno_text(ret),
+	       errno_name(ret),
+	       ret == -ENOMEM ? "; is RLIMIT_MEMLOCK (ulimit -l) too low?" : "");
+	return CLI_EXIT_FAILED;
 }
 
 int cli_dev_flush(struct cli_dev *d)
@@ -134,15 +289,25 @@ int cli_dev_check_range(struct cli_dev *d, const struct urpt_info *info,
 						 CLI_EXIT_USAGE;
 }
 
-/* The next command's length; 0 (reported) if the disk allows none. */
+/*
+ * The next command's length, at most max bytes (what names the limit);
+ * 0 (reported) if the disk allows none.
+ */
+uint32_t cli_dev_chunk_max(struct cli_dev *d, const struct urpt_info *info,
+			   uint64_t remaining, uint32_t max, const char *what)
+{
+	uint32_t len = chunk_len(remaining, max, info->logical_block_size);
+
+	if (!len)
+		report("%s: the device reports a %s of %u bytes, less than one %u-byte block",
+		       d->path, what, max, info->logical_block_size);
+	return len;
+}
+
+/* The next READ or WRITE's length; 0 (reported) if the disk allows none. */
 uint32_t cli_dev_chunk(struct cli_dev *d, const struct urpt_info *info,
 		       uint64_t remaining)
 {
-	uint32_t len = chunk_len(remaining, info->max_transfer,
-				 info->logical_block_size);
-
-	if (!len)
-		report("%s: the device reports a max transfer of %u bytes, less than one %u-byte block",
-		       d->path, info->max_transfer, info->logical_block_size);
-	return len;
+	return cli_dev_chunk_max(d, info, remaining, info->max_transfer,
+				 "max transfer");
 }

@@ -9,7 +9,7 @@
 #include <string.h>
 #include "cli.h"
 
-#define URPT_CLI_VERSION	"1.0.0"
+#define URPT_CLI_VERSION	"1.1.0"
 #define STRINGIFY(x)		#x
 #define TO_STRING(x)		STRINGIFY(x)
 
@@ -24,6 +24,11 @@ static const struct cli_cmd cli_cmds[] = {
 	{ "read",   "read a range of the disk to stdout or a file", cmd_read },
 	{ "write",  "write stdin or a file at an offset of the disk", cmd_write },
 	{ "flush",  "flush the disk's volatile write cache", cmd_flush },
+	{ "discard", "discard (trim) a range of the disk", cmd_discard },
+	{ "write-zeroes", "zero a range of the disk without sending data",
+	  cmd_write_zeroes },
+	{ "verify", "write a pattern over a range, read it back, compare",
+	  cmd_verify },
 };
 
 #define CLI_NR_CMDS	(sizeof(cli_cmds) / sizeof(cli_cmds[0]))
@@ -85,14 +90,14 @@ static char *help_filter(int key, const char *text, void *input)
 		return (char *)text;
 	len = strlen(text) + 1;
 	for (i = 0; i < CLI_NR_CMDS; i++)
-		len += strlen(cli_cmds[i].name) + strlen(cli_cmds[i].summary) + 8;
+		len += strlen(cli_cmds[i].name) + strlen(cli_cmds[i].summary) + 16;
 	len += sizeof(CLI_EXIT_DOC) + 64;
 	doc = malloc(len);
 	if (!doc)
 		return (char *)text;
 	p = doc + sprintf(doc, "Commands:\n");
 	for (i = 0; i < CLI_NR_CMDS; i++)
-		p += sprintf(p, "  %-8s%s\n", cli_cmds[i].name,
+		p += sprintf(p, "  %-14s%s\n", cli_cmds[i].name,
 			     cli_cmds[i].summary);
 	sprintf(p, "\n%s\n\n%s", text, CLI_EXIT_DOC);
 	return doc;
