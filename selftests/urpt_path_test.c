@@ -200,7 +200,7 @@ TEST_F(path, fixed_read_write_round_trip)
 		/* Not announced: then refused, never half done. */
 		ASSERT_NE(NULL, prep_on(self, &ring, URPT_CMD_READ, self->buf,
 					lbs, 0, 0));
-		ut_prep_set_fixed(last_sqe(&ring), 0);
+		urpt_prep_set_fixed(last_sqe(&ring), 0);
 		ASSERT_EQ(0, ut_submit_one(&ring, &c));
 		UT_EXPECT_REFUSED(&c, EOPNOTSUPP, "FIXED READ without FEAT_FIXED");
 		io_uring_queue_exit(&ring);
@@ -218,7 +218,7 @@ TEST_F(path, fixed_read_write_round_trip)
 		ut_fill(src, len, self->rng + 10 + i);
 		ASSERT_NE(NULL, prep_on(self, &ring, URPT_CMD_WRITE, src, len,
 					off, wflags[i]));
-		ut_prep_set_fixed(last_sqe(&ring), 1);
+		urpt_prep_set_fixed(last_sqe(&ring), 1);
 		ASSERT_EQ(0, ut_submit_one(&ring, &c));
 		UT_EXPECT_DONE(&c, len, what);
 
@@ -227,7 +227,7 @@ TEST_F(path, fixed_read_write_round_trip)
 		memset(dst, 0xa5, len);
 		ASSERT_NE(NULL, prep_on(self, &ring, URPT_CMD_READ, dst, len,
 					off, i & 1 ? URPT_F_BOUNCE : 0));
-		ut_prep_set_fixed(last_sqe(&ring), 0);
+		urpt_prep_set_fixed(last_sqe(&ring), 0);
 		ASSERT_EQ(0, ut_submit_one(&ring, &c));
 		UT_EXPECT_DONE(&c, len, what);
 		diff = ut_first_diff(src, dst, len);
@@ -260,13 +260,13 @@ TEST_F(path, fixed_misaligned_bounced)
 	ASSERT_EQ(0, fixed_ring(self, &ring, 0));
 	ut_fill(src, len, self->rng + 20);
 	ASSERT_NE(NULL, prep_on(self, &ring, URPT_CMD_WRITE, src, len, off, 0));
-	ut_prep_set_fixed(last_sqe(&ring), 1);
+	urpt_prep_set_fixed(last_sqe(&ring), 1);
 	ASSERT_EQ(0, ut_submit_one(&ring, &c));
 	UT_EXPECT_DONE(&c, len, "FIXED WRITE from buf+1");
 
 	memset(self->buf, 0xa5, len + 16);
 	ASSERT_NE(NULL, prep_on(self, &ring, URPT_CMD_READ, dst, len, off, 0));
-	ut_prep_set_fixed(last_sqe(&ring), 0);
+	urpt_prep_set_fixed(last_sqe(&ring), 0);
 	ASSERT_EQ(0, ut_submit_one(&ring, &c));
 	UT_EXPECT_DONE(&c, len, "FIXED READ into buf+3");
 	diff = ut_first_diff(src, dst, len);
@@ -312,7 +312,7 @@ TEST_F(path, fixed_bad_index_or_range_efault)
 				 ut_op_name(ops[i]), bad[k].name);
 			ASSERT_NE(NULL, prep_on(self, &ring, ops[i],
 						bad[k].addr, bad[k].len, 0, 0));
-			ut_prep_set_fixed(last_sqe(&ring), bad[k].index);
+			urpt_prep_set_fixed(last_sqe(&ring), bad[k].index);
 			ASSERT_EQ(0, ut_submit_one(&ring, &c));
 			UT_EXPECT_REFUSED(&c, EFAULT, what);
 		}
@@ -326,7 +326,7 @@ TEST_F(path, fixed_bad_index_or_range_efault)
 			 ut_op_name(ops[i]));
 		ASSERT_NE(NULL, prep_on(self, &bare, ops[i], self->buf, lbs, 0,
 					0));
-		ut_prep_set_fixed(last_sqe(&bare), 0);
+		urpt_prep_set_fixed(last_sqe(&bare), 0);
 		ASSERT_EQ(0, ut_submit_one(&bare, &c));
 		UT_EXPECT_REFUSED(&c, EFAULT, what);
 	}
@@ -359,7 +359,7 @@ TEST_F(path, fixed_readv_writev)
 
 			ASSERT_NE(NULL, prep_on(self, &ring, op, iov, 3, off,
 						0));
-			ut_prep_set_fixed(last_sqe(&ring), 1);
+			urpt_prep_set_fixed(last_sqe(&ring), 1);
 			ASSERT_EQ(0, ut_submit_one(&ring, &c));
 			UT_EXPECT_REFUSED(&c, EOPNOTSUPP,
 					  i ? "FIXED WRITEV" : "FIXED READV");
@@ -375,7 +375,7 @@ TEST_F(path, fixed_readv_writev)
 	memcpy(iov[1].iov_base, expect + 2 * lbs, 5 * lbs);
 	memcpy(iov[2].iov_base, expect + 7 * lbs, lbs);
 	ASSERT_NE(NULL, prep_on(self, &ring, URPT_CMD_WRITEV, iov, 3, off, 0));
-	ut_prep_set_fixed(last_sqe(&ring), 1);
+	urpt_prep_set_fixed(last_sqe(&ring), 1);
 	ASSERT_EQ(0, ut_submit_one(&ring, &c));
 	UT_EXPECT_DONE(&c, 8 * lbs, "FIXED WRITEV");
 	EXPECT_EQ(-1, disk_diff(self, expect, 8 * lbs, off));
@@ -385,7 +385,7 @@ TEST_F(path, fixed_readv_writev)
 				  self->buf;
 	memset(self->buf, 0xa5, FIX_SIZE);
 	ASSERT_NE(NULL, prep_on(self, &ring, URPT_CMD_READV, iov, 3, off, 0));
-	ut_prep_set_fixed(last_sqe(&ring), 0);
+	urpt_prep_set_fixed(last_sqe(&ring), 0);
 	ASSERT_EQ(0, ut_submit_one(&ring, &c));
 	UT_EXPECT_DONE(&c, 8 * lbs, "FIXED READV");
 	diff = ut_first_diff(expect, iov[0].iov_base, 2 * lbs);

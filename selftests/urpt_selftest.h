@@ -330,65 +330,6 @@ static inline int ut_submit_one(struct io_uring *ring, struct ut_cqe *out)
 }
 
 /*
- * Prep functions for the commands and flags added with READV..WRITE_ZEROES.
- * liburpt is getting urpt_prep_readv/writev/discard/write_zeroes/set_flags/
- * set_fixed with the same arguments; until they land these local ones are
- * built on urpt_prep_cmd (then they become plain calls to liburpt's).
- */
-static inline void ut_prep_readv(struct io_uring_sqe *sqe, int fd,
-				 const struct iovec *iov, unsigned int nr,
-				 uint64_t offset)
-{
-	struct urpt_cmd *cmd = urpt_prep_cmd(sqe, fd, URPT_CMD_READV);
-
-	cmd->addr = (uint64_t)(uintptr_t)iov;
-	cmd->len = nr;
-	cmd->offset = offset;
-}
-
-static inline void ut_prep_writev(struct io_uring_sqe *sqe, int fd,
-				  const struct iovec *iov, unsigned int nr,
-				  uint64_t offset)
-{
-	struct urpt_cmd *cmd = urpt_prep_cmd(sqe, fd, URPT_CMD_WRITEV);
-
-	cmd->addr = (uint64_t)(uintptr_t)iov;
-	cmd->len = nr;
-	cmd->offset = offset;
-}
-
-static inline void ut_prep_discard(struct io_uring_sqe *sqe, int fd,
-				   uint32_t len, uint64_t offset)
-{
-	struct urpt_cmd *cmd = urpt_prep_cmd(sqe, fd, URPT_CMD_DISCARD);
-
-	cmd->len = len;
-	cmd->offset = offset;
-}
-
-static inline void ut_prep_write_zeroes(struct io_uring_sqe *sqe, int fd,
-					uint32_t len, uint64_t offset)
-{
-	struct urpt_cmd *cmd = urpt_prep_cmd(sqe, fd, URPT_CMD_WRITE_ZEROES);
-
-	cmd->len = len;
-	cmd->offset = offset;
-}
-
-static inline void ut_prep_set_flags(struct io_uring_sqe *sqe, uint32_t flags)
-{
-	urpt_sqe_cmd(sqe)->flags = flags;
-}
-
-/* Use registered buffer buf_index (addr/len must lie inside it). */
-static inline void ut_prep_set_fixed(struct io_uring_sqe *sqe,
-				     unsigned int buf_index)
-{
-	sqe->uring_cmd_flags = IORING_URING_CMD_FIXED;
-	sqe->buf_index = buf_index;
-}
-
-/*
  * Prepare a valid command of cmd_op on the next SQE of a SQE128 ring with
  * liburpt's prep functions and return its command area, for the caller to
  * corrupt. Unknown cmd_op values get a versioned, zeroed command with
@@ -421,19 +362,19 @@ static inline struct urpt_cmd *ut_prep(struct io_uring *ring, int fd,
 		cmd = urpt_sqe_cmd(sqe);
 		break;
 	case URPT_CMD_READV:
-		ut_prep_readv(sqe, fd, buf, len, offset);
+		urpt_prep_readv(sqe, fd, buf, len, offset);
 		cmd = urpt_sqe_cmd(sqe);
 		break;
 	case URPT_CMD_WRITEV:
-		ut_prep_writev(sqe, fd, buf, len, offset);
+		urpt_prep_writev(sqe, fd, buf, len, offset);
 		cmd = urpt_sqe_cmd(sqe);
 		break;
 	case URPT_CMD_DISCARD:
-		ut_prep_discard(sqe, fd, len, offset);
+		urpt_prep_discard(sqe, fd, len, offset);
 		cmd = urpt_sqe_cmd(sqe);
 		break;
 	case URPT_CMD_WRITE_ZEROES:
-		ut_prep_write_zeroes(sqe, fd, len, offset);
+		urpt_prep_write_zeroes(sqe, fd, len, offset);
 		cmd = urpt_sqe_cmd(sqe);
 		break;
 	default:
