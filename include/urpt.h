@@ -56,14 +56,18 @@
  *        urpt_info.dma_alignment (else -EINVAL); offset + len within the
  *        capacity (else -ENOSPC); addr/len mapped user memory, writable
  *        for READ (else -EFAULT). res = len on success.
- * READV/WRITEV: addr points to an array of len struct iovec (1 <= len <=
- *        urpt_info.max_iovecs); the total length follows the READ/WRITE
- *        rules (offset, total length, capacity). res = total on success.
+ * READV/WRITEV: addr points to an array of len struct iovec (here len
+ *        counts segments: 1 <= len <= urpt_info.max_iovecs); the total
+ *        length follows the READ/WRITE rules. The array is read when the
+ *        command is issued, which may happen again from io_uring's worker:
+ *        keep it valid until the completion. res = total on success.
  * FLUSH: offset, addr and len must be 0. res = 0 on success.
  * DISCARD, WRITE_ZEROES: len bytes at offset (multiples of the logical
  *        block size, 0 < len <= urpt_info.max_discard or max_write_zeroes);
  *        addr must be 0. -EOPNOTSUPP when the disk cannot do it (the limit
- *        in urpt_info is then 0). res = len on success.
+ *        in urpt_info is then 0). The range need not align to
+ *        discard_granularity: the disk may then leave the unaligned ends
+ *        mapped. res = len on success.
  *
  * Flags (any other bit, or a flag on a command that does not take it, is
  * -EINVAL):
@@ -81,9 +85,10 @@
  * index buf_index; addr/len must lie inside it (else -EFAULT). READV and
  * WRITEV with it need URPT_FEAT_FIXED_VEC (else -EOPNOTSUPP).
  *
- * Polling: on a ring set up with IORING_SETUP_IOPOLL, commands that the
- * disk can poll (URPT_FEAT_POLL, one bio) complete by polling; the others
- * complete by interrupt and are reaped by the same loop.
+ * Polling: every command works on a ring set up with IORING_SETUP_IOPOLL.
+ * Those the disk can poll (URPT_FEAT_POLL, a READ or WRITE that fits one
+ * bio) complete by polling; the others complete by interrupt and are
+ * reaped by the same loop.
  *
  * Other errors: -EOPNOTSUPP for an unknown cmd_op or a ring without
  * SQE128 and CQE32; -EBADF for WRITE or FLUSH on a node opened O_RDONLY;
@@ -115,7 +120,7 @@ struct urpt_cmd {
 #define URPT_MAX_IOVECS		1024
 
 /*
- * big_cqe[0] of every command that reached the disk (READ, WRITE, FLUSH).
+ * big_cqe[0] of every command that reached the disk (all but INFO).
  * INFO, which is answered without the disk, and commands refused while
  * being validated complete with only res set and both extra words zero.
  *
