@@ -44,7 +44,7 @@
  * The command, in the 80-byte area of a 128-byte SQE (sqe->cmd).
  *
  * version must be URPT_ABI_VERSION; flags must only hold bits defined for
- * the command (none in version 1); every rsvd field must be zero. Anything
+ * the command (URPT_F_* below); every rsvd field must be zero. Anything
  * else fails with -EINVAL before the disk is touched.
  *
  * INFO:  addr/len is a buffer for struct urpt_info; len >= URPT_INFO_SIZE_V1.
@@ -52,8 +52,7 @@
  * READ:  read len bytes at byte offset of the disk into addr.
  * WRITE: write len bytes from addr at byte offset of the disk.
  *        For both: offset and len are multiples of the logical block
- *        size, 0 < len <= urpt_info.max_transfer and addr is aligned to
- *        urpt_info.dma_alignment (else -EINVAL); offset + len within the
+ *        size and 0 < len <= urpt_info.max_transfer (else -EINVAL); offset + len within the
  *        capacity (else -ENOSPC); addr/len mapped user memory, writable
  *        for READ (else -EFAULT). res = len on success.
  * READV/WRITEV: addr points to an array of len struct iovec (here len
@@ -91,7 +90,8 @@
  * reaped by the same loop.
  *
  * Other errors: -EOPNOTSUPP for an unknown cmd_op or a ring without
- * SQE128 and CQE32; -EBADF for WRITE or FLUSH on a node opened O_RDONLY;
+ * SQE128 and CQE32; -EBADF for any command that writes (WRITE, WRITEV,
+ * FLUSH, DISCARD, WRITE_ZEROES) on a node opened O_RDONLY;
  * -ENODEV once the disk was detached; the errno of the block-layer status
  * (-EIO...) when the disk fails the I/O. Opening the node O_RDWR fails with
  * -EROFS when the disk was attached with URPT_ATTACH_READ_ONLY.

@@ -104,7 +104,7 @@ fi
 # Programs that test the module or the control node rather than a disk run
 # once, on null_blk, at the end (urpt_module_test unloads and reloads
 # urpt.ko, so nothing may run beside it).
-ONCE="urpt_ctl_test urpt_module_test"
+ONCE="urpt_ctl_test urpt_nowait_test urpt_module_test"
 URPT_KO=$(ls /lib/modules/*/extra/urpt.ko | head -n 1)
 export URPT_KO
 
