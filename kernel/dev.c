@@ -104,6 +104,8 @@ static void urpt_dev_release(struct device *dev)
 {
 	struct urpt_dev *udev = container_of(dev, struct urpt_dev, dev);
 
+	/* Its last run may still be returning from the last command. */
+	flush_work(&udev->submit_work);
 	percpu_ref_exit(&udev->ref);
 	kfree(udev);
 }
@@ -136,6 +138,7 @@ int urpt_attach(const char *path, u32 flags, u32 *index)
 		return ret;
 	}
 	init_completion(&udev->drained);
+	urpt_submit_init(udev);
 	udev->attach_flags = flags;
 	udev->mode = urpt_attach_mode(flags);
 

@@ -20,6 +20,7 @@
 #include "io.h"
 
 static struct bio_set urpt_bio_set;
+static struct workqueue_struct *urpt_wq;
 
 struct urpt_pdu {
 	struct urpt_bio	*bios;		/* in disk order; the first is polled */
@@ -126,21 +127,98 @@ static void urpt_bio_end_io(struct bio *bio)
 		urpt_cmd_ended(ioucmd);
 }
 
+static void urpt_submit_bios(struct urpt_bio *ub)
+{
+	struct urpt_bio *next;
+
+	for (; ub; ub = next) {
+		/* Once submitted, ub may end and be freed at any time. */
+		next = ub->next;
+		submit_bio(&ub->bio);
+	}
+}
+
+/* The submitter lets go of the command: the last to do so completes it. */
+static void urpt_submit_done(struct io_uring_cmd *ioucmd)
+{
+	if (atomic_dec_and_test(&urpt_pdu(ioucmd)->pending))
+		urpt_cmd_ended(ioucmd);
+}
+
 /*
- * Submit the command's bios. Under IO_URING_F_NONBLOCK the single bio
- * carries REQ_NOWAIT: where the block layer would have to wait (no free
- * tag, a split needed) it ends the bio with BLK_STS_AGAIN before
- * submit_bio() returns. The submitter's hold on @pending keeps the command
- * from completing meanwhile, so it can take the bio back and return
- * -EAGAIN: io_uring then issues the command again from a worker that may
- * wait.
+ * urpt's workqueue submits, where waiting is allowed, the commands built
+ * under IO_URING_F_NONBLOCK that could not be submitted without waiting.
+ * The queue links each command's first bio through bi_next, which is free
+ * until the bio is submitted.
  */
-static int urpt_submit(struct io_uring_cmd *ioucmd, struct urpt_bio_list *list,
-		       u64 start_ns, u32 len, unsigned int issue_flags)
+static void urpt_submit_work(struct work_struct *work)
+{
+	struct urpt_dev *udev = container_of(work, struct urpt_dev,
+					     submit_work);
+	struct io_uring_cmd *ioucmd;
+	struct bio_list bios;
+	struct bio *bio;
+
+	spin_lock(&udev->submit_lock);
+	bios = udev->submit_list;
+	bio_list_init(&udev->submit_list);
+	spin_unlock(&udev->submit_lock);
+
+	while ((bio = bio_list_pop(&bios))) {
+		ioucmd = bio->bi_private;
+		urpt_submit_bios(container_of(bio, struct urpt_bio, bio));
+		urpt_submit_done(ioucmd);
+	}
+}
+
+static void urpt_submit_queue(struct urpt_dev *udev, struct urpt_bio *first)
+{
+	spin_lock(&udev->submit_lock);
+	bio_list_add(&udev->submit_list, &first->bio);
+	spin_unlock(&udev->submit_lock);
+	queue_work(urpt_wq, &udev->submit_work);
+}
+
+void urpt_submit_init(struct urpt_dev *udev)
+{
+	spin_lock_init(&udev->submit_lock);
+	bio_list_init(&udev->submit_list);
+	INIT_WORK(&udev->submit_work, urpt_submit_work);
+}
+
+/*
+ * Can this command go to the disk under IO_URING_F_NONBLOCK? Only as one
+ * bio that the block layer either queues at once or ends with
+ * BLK_STS_AGAIN before submit_bio() returns: a ranged DISCARD or
+ * WRITE_ZEROES may be split after its first part was queued, and a
+ * bounced command must not lose its copy to a retry.
+ */
+static bool urpt_nowait_ok(const struct urpt_bio_list *list)
+{
+	const struct bio *bio = &list->head->bio;
+
+	return list->nr == 1 && !list->head->bounce &&
+	       bio_op(bio) != REQ_OP_DISCARD &&
+	       bio_op(bio) != REQ_OP_WRITE_ZEROES;
+}
+
+/*
+ * Submit the command's bios. Under IO_URING_F_NONBLOCK a command that can
+ * go as one bio carries REQ_NOWAIT: where the block layer would have to
+ * wait (no free tag, a split needed) it ends the bio with BLK_STS_AGAIN
+ * before submit_bio() returns. The submitter's hold on @pending keeps the
+ * command from completing meanwhile, so it can take the bio back and
+ * return -EAGAIN: io_uring then issues the command again from a worker
+ * that may wait. Other commands, already built, are handed to urpt's
+ * workqueue.
+ */
+static int urpt_submit(struct urpt_dev *udev, struct io_uring_cmd *ioucmd,
+		       struct urpt_bio_list *list, u64 start_ns, u32 len,
+		       unsigned int issue_flags)
 {
 	struct urpt_pdu *pdu = urpt_pdu(ioucmd);
 	bool nowait = issue_flags & IO_URING_F_NONBLOCK;
-	struct urpt_bio *ub, *next;
+	struct urpt_bio *ub;
 
 	pdu->bios = list->head;
 	pdu->start_ns = start_ns;
@@ -149,25 +227,28 @@ static int urpt_submit(struct io_uring_cmd *ioucmd, struct urpt_bio_list *list,
 	pdu->nr_bios = min(list->nr, 255U);
 	atomic_set(&pdu->pending, list->nr + 1);
 
-	for (ub = list->head; ub; ub = next) {
-		/* Once submitted, ub may end and be freed at any time. */
-		next = ub->next;
+	for (ub = list->head; ub; ub = ub->next) {
 		ub->bio.bi_end_io = urpt_bio_end_io;
 		ub->bio.bi_private = ioucmd;
-		if (nowait)
-			ub->bio.bi_opf |= REQ_NOWAIT;
 		if ((issue_flags & IO_URING_F_IOPOLL) && list->nr == 1)
 			ub->bio.bi_opf |= REQ_POLLED;
-		submit_bio(&ub->bio);
 	}
 
-	if (nowait && READ_ONCE(pdu->status) == BLK_STS_AGAIN) {
-		/* Only one bio under NONBLOCK, and it has ended. */
-		urpt_bios_free(list->head, false);
-		return -EAGAIN;
+	if (!nowait) {
+		urpt_submit_bios(list->head);
+	} else if (urpt_nowait_ok(list)) {
+		list->head->bio.bi_opf |= REQ_NOWAIT;
+		submit_bio(&list->head->bio);
+		if (READ_ONCE(pdu->status) == BLK_STS_AGAIN) {
+			/* The bio has ended; the command has not. */
+			urpt_bios_free(list->head, false);
+			return -EAGAIN;
+		}
+	} else {
+		urpt_submit_queue(udev, list->head);
+		return -EIOCBQUEUED;
 	}
-	if (atomic_dec_and_test(&pdu->pending))
-		urpt_cmd_ended(ioucmd);
+	urpt_submit_done(ioucmd);
 	return -EIOCBQUEUED;
 }
 
@@ -203,14 +284,11 @@ static int urpt_build_zero_copy(struct urpt_bio_list *list,
 	return 0;
 }
 
-/* Would this buffer need more than one bio (or an allocation) to issue? */
-static bool urpt_rw_needs_worker(struct iov_iter *iter, bool bounce)
+/* Will this zero-copy buffer fit one bio? */
+static bool urpt_one_bio(struct iov_iter *iter)
 {
-	if (bounce)
-		return true;
-	if (iov_iter_is_bvec(iter))
-		return false;
-	return iov_iter_npages(iter, BIO_MAX_VECS + 1) > BIO_MAX_VECS;
+	return iov_iter_is_bvec(iter) ||
+	       iov_iter_npages(iter, BIO_MAX_VECS + 1) <= BIO_MAX_VECS;
 }
 
 int urpt_submit_rw(struct urpt_dev *udev, struct io_uring_cmd *ioucmd,
@@ -239,9 +317,6 @@ int urpt_submit_rw(struct urpt_dev *udev, struct io_uring_cmd *ioucmd,
 	} else if (vectored) {
 		if (!cmd->len || cmd->len > URPT_MAX_IOVECS)
 			return -EINVAL;
-		/* A long iovec array is allocated: not without waiting. */
-		if (nowait && cmd->len > UIO_FASTIOV)
-			return -EAGAIN;
 		ret = import_iovec(dir, buf, cmd->len, UIO_FASTIOV, &iov, &iter);
 	} else {
 		/* access_ok also refuses kernel addresses. */
@@ -260,10 +335,6 @@ int urpt_submit_rw(struct urpt_dev *udev, struct io_uring_cmd *ioucmd,
 	/* Pinned pages go straight to the disk: they must suit its DMA. */
 	bounce = (cmd->flags & URPT_F_BOUNCE) ||
 		 !bdev_iter_is_aligned(bdev, &iter);
-	if (nowait && urpt_rw_needs_worker(&iter, bounce)) {
-		ret = -EAGAIN;
-		goto out_free_iov;
-	}
 
 	urpt_bio_list_init(&list);
 	if (bounce)
@@ -273,7 +344,8 @@ int urpt_submit_rw(struct urpt_dev *udev, struct io_uring_cmd *ioucmd,
 		ret = urpt_build_zero_copy(&list, bdev,
 					   urpt_rw_opf(write, cmd->flags),
 					   cmd->offset >> SECTOR_SHIFT, &iter,
-					   nowait ? GFP_NOWAIT : GFP_KERNEL);
+					   nowait && urpt_one_bio(&iter) ?
+					   GFP_NOWAIT : GFP_KERNEL);
 	/* The bios hold the pages now (or a copy of the segments). */
 	kfree(iov);
 	if (ret) {
@@ -282,7 +354,7 @@ int urpt_submit_rw(struct urpt_dev *udev, struct io_uring_cmd *ioucmd,
 		urpt_bios_free(list.head, false);
 		return ret;
 	}
-	return urpt_submit(ioucmd, &list, start_ns, len, issue_flags);
+	return urpt_submit(udev, ioucmd, &list, start_ns, len, issue_flags);
 
 out_free_iov:
 	kfree(iov);
@@ -299,21 +371,13 @@ int urpt_submit_nodata(struct urpt_dev *udev, struct io_uring_cmd *ioucmd,
 	struct urpt_bio_list list;
 	struct urpt_bio *ub;
 
-	/*
-	 * A discard or zeroing range (len > 0) may be split into several
-	 * requests after the first was queued: REQ_NOWAIT could then fail it
-	 * half-done. Only FLUSH is issued without waiting.
-	 */
-	if (nowait && len)
-		return -EAGAIN;
-
 	urpt_bio_list_init(&list);
 	ub = urpt_bio_alloc(&list, udev->bdev, 0, opf, offset >> SECTOR_SHIFT,
 			    nowait ? GFP_NOWAIT : GFP_KERNEL);
 	if (!ub)
 		return -EAGAIN;
 	ub->bio.bi_iter.bi_size = len;
-	return urpt_submit(ioucmd, &list, start_ns, len, issue_flags);
+	return urpt_submit(udev, ioucmd, &list, start_ns, len, issue_flags);
 }
 
 int urpt_uring_cmd_iopoll(struct io_uring_cmd *ioucmd,
@@ -332,12 +396,21 @@ int urpt_uring_cmd_iopoll(struct io_uring_cmd *ioucmd,
 
 int urpt_io_init(void)
 {
-	return bioset_init(&urpt_bio_set, BIO_POOL_SIZE,
-			   offsetof(struct urpt_bio, bio),
-			   BIOSET_NEED_BVECS | BIOSET_PERCPU_CACHE);
+	int ret;
+
+	urpt_wq = alloc_workqueue("urpt", WQ_MEM_RECLAIM, 0);
+	if (!urpt_wq)
+		return -ENOMEM;
+	ret = bioset_init(&urpt_bio_set, BIO_POOL_SIZE,
+			  offsetof(struct urpt_bio, bio),
+			  BIOSET_NEED_BVECS | BIOSET_PERCPU_CACHE);
+	if (ret)
+		destroy_workqueue(urpt_wq);
+	return ret;
 }
 
 void urpt_io_exit(void)
 {
 	bioset_exit(&urpt_bio_set);
+	destroy_workqueue(urpt_wq);
 }

@@ -7,6 +7,8 @@
 #include <linux/device.h>
 #include <linux/percpu-refcount.h>
 #include <linux/completion.h>
+#include <linux/bio.h>
+#include <linux/workqueue.h>
 #include <linux/io_uring.h>
 #include <urpt.h>
 
@@ -28,6 +30,10 @@ struct urpt_dev {
 	u32			index;
 	u32			attach_flags;
 	char			disk_name[URPT_DISK_NAME_LEN];
+	/* commands built without waiting, to submit where waiting is fine */
+	spinlock_t		submit_lock;
+	struct bio_list		submit_list;
+	struct work_struct	submit_work;
 };
 
 /* dev.c */
@@ -66,6 +72,7 @@ int urpt_submit_rw(struct urpt_dev *udev, struct io_uring_cmd *ioucmd,
 int urpt_submit_nodata(struct urpt_dev *udev, struct io_uring_cmd *ioucmd,
 		       blk_opf_t opf, u64 offset, u32 len,
 		       unsigned int issue_flags);
+void urpt_submit_init(struct urpt_dev *udev);
 int urpt_uring_cmd_iopoll(struct io_uring_cmd *ioucmd,
 			  struct io_comp_batch *iob, unsigned int poll_flags);
 
