@@ -431,7 +431,7 @@ TEST_F_TIMEOUT(path, iopoll_every_command, 120)
 {
 	uint32_t lbs = lbs_of(self);
 	uint32_t big = self->info.disk_max_transfer * 2 + lbs;
-	uint64_t off = 128 * (uint64_t)lbs;
+	uint64_t off = 128 * (uint64_t)lbs, room;
 	struct urpt_info *info;
 	struct io_uring ring;
 	struct iovec iov[2];
@@ -441,8 +441,17 @@ TEST_F_TIMEOUT(path, iopoll_every_command, 120)
 	int ret;
 
 	NEED_SETUP();
-	if (big > BUF_SIZE - 4096 || big > self->info.capacity - off)
-		big = (uint32_t)(BUF_SIZE / 2);
+	/* big bytes from buf2 into buf (BUF_SIZE each) and the disk at off. */
+	src = self->buf2;
+	dst = self->buf;
+	room = BUF_SIZE;
+	if (room > self->info.capacity - off)
+		room = self->info.capacity - off;
+	if (big > room)
+		big = (uint32_t)(room - room % lbs);
+	if (big <= self->info.disk_max_transfer)
+		TH_LOG("%u bytes do not exceed disk_max_transfer %u here",
+		       big, self->info.disk_max_transfer);
 	ret = urpt_queue_init(8, &ring, IORING_SETUP_IOPOLL);
 	ASSERT_EQ(0, ret) {
 		TH_LOG("IOPOLL ring: %s", strerror(-ret));
@@ -457,8 +466,6 @@ TEST_F_TIMEOUT(path, iopoll_every_command, 120)
 	EXPECT_EQ(URPT_INFO_SIZE_V1, c.res);
 
 	/* WRITE, then READ: one block, and a multi-bio one. */
-	src = self->buf2 + BUF_SIZE / 2;
-	dst = self->buf;
 	ut_fill(src, big, self->rng + 40);
 	ASSERT_NE(NULL, prep_on(self, &ring, URPT_CMD_WRITE, src, lbs, off,
 				0));
@@ -1160,8 +1167,12 @@ TEST_F_TIMEOUT(path, partition_edges_leave_outside_alone, 120)
 
 	PART_NEED();
 	check_outside(_metadata, self, &part, "before the test");
-	if (big > BUF_SIZE - 4096 || big > part.size)
-		big = BUF_SIZE / 2;
+	/* Written from buf, read back into buf2 (BUF_SIZE each). */
+	if (big > BUF_SIZE - 4096)
+		big = BUF_SIZE - 4096;
+	if (big > part.size)
+		big = (uint32_t)part.size;
+	big -= big % lbs;
 	src = self->buf;
 	ut_fill(src, big + 1, self->rng + 90);
 	for (e = 0; e < 2; e++) {
