@@ -9,10 +9,10 @@
  *   URPT_WHOLE     on a partition run, the whole disk (/dev/vdb for
  *                  /dev/vdb1): the partition tests read it directly and
  *                  check the sectors around the partition, which hold
- *                  their own sector number (u64 LE, repeated)
+ *                  their own sector number (32 records "sect %010d\n",
+ *                  as selftests/vm/lib.sh writes them)
  *   URPT_SEED=<n>  changes the data patterns and offsets
  */
-#include <endian.h>
 #include <stdint.h>
 #include <sys/mman.h>
 #include <sys/uio.h>
@@ -940,16 +940,22 @@ TEST_F_TIMEOUT(path, max_transfer_64mib, 300)
 
 /* ---- partitions ---------------------------------------------------------- */
 
-/* What the harness wrote in every sector of the whole disk. */
-static void sector_pattern(uint64_t sector, char *out)
+/*
+ * What the harness wrote in every sector of the whole disk
+ * (make_vdb_image in selftests/vm/lib.sh): 32 records "sect %010d\n" of
+ * 16 bytes with the sector's number. Returns how many bytes of it still
+ * hold that: sfdisk then wrote the MBR over bytes 440-511 of sector 0.
+ */
+static size_t sector_pattern(uint64_t sector, char *out)
 {
+	char rec[17];
 	int i;
 
-	for (i = 0; i < 512 / 8; i++) {
-		uint64_t le = htole64(sector);
-
-		memcpy(out + i * 8, &le, 8);
-	}
+	snprintf(rec, sizeof(rec), "sect %010llu\n",
+		 (unsigned long long)sector);
+	for (i = 0; i < 512 / 16; i++)
+		memcpy(out + i * 16, rec, 16);
+	return sector ? 512 : 440;
 }
 
 struct part {
@@ -1030,12 +1036,15 @@ static void check_outside(struct __test_metadata *_metadata,
 		ASSERT_EQ(0, ut_pread_full(p->fd, got, (size_t)n * 512,
 					   first[k] * 512));
 		for (s = 0; s < (uint64_t)n; s++) {
-			sector_pattern(first[k] + s, want);
-			EXPECT_EQ(-1, ut_first_diff(want, got + s * 512, 512)) {
-				TH_LOG("%s: sector %llu of %s (%s the partition) lost its pattern",
+			size_t cmp = sector_pattern(first[k] + s, want);
+			long diff = ut_first_diff(want, got + s * 512, cmp);
+
+			EXPECT_EQ(-1, diff) {
+				TH_LOG("%s: sector %llu of %s (%s the partition) lost its pattern at byte %ld: \"%.15s\"",
 				       when,
 				       (unsigned long long)(first[k] + s),
-				       p->whole, k ? "after" : "before");
+				       p->whole, k ? "after" : "before", diff,
+				       got + s * 512 + (diff & ~15L));
 			}
 		}
 	}
