@@ -814,17 +814,24 @@ TEST_F(node, rw_past_end_enospc)
 
 TEST_F(node, rw_bad_addr_efault)
 {
+	uint64_t cap = self->info.capacity;
 	uint32_t lbs = lbs_of(self);
+	uint32_t max = self->info.max_transfer;
 	void *hole;
 
 	NEED_SETUP();
+	/* The largest command the disk holds: a longer one is -ENOSPC first. */
+	if ((uint64_t)max > cap)
+		max = (uint32_t)(cap - cap % lbs);
 	hole = ut_unmapped_range(2 * (size_t)self->info.max_transfer);
 	ASSERT_NE(NULL, hole);
 	check_rw_refused(_metadata, self, NULL, lbs, 0, EFAULT, "addr NULL");
 	check_rw_refused(_metadata, self, hole, lbs, 0, EFAULT,
 			 "addr unmapped");
-	check_rw_refused(_metadata, self, hole, self->info.max_transfer, 0,
-			 EFAULT, "max_transfer unmapped");
+	check_rw_refused(_metadata, self, hole, max, 0, EFAULT,
+			 max == self->info.max_transfer ?
+			 "max_transfer unmapped" :
+			 "capacity (< max_transfer) unmapped");
 }
 
 /* Only the second half of the buffer is missing: no partial transfer. */
