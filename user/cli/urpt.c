@@ -29,6 +29,8 @@ static const struct cli_cmd cli_cmds[] = {
 	  cmd_write_zeroes },
 	{ "verify", "write a pattern over a range, read it back, compare",
 	  cmd_verify },
+	{ "bench", "measure IOPS and latency of urpt, O_DIRECT or NVMe passthrough",
+	  cmd_bench },
 };
 
 #define CLI_NR_CMDS	(sizeof(cli_cmds) / sizeof(cli_cmds[0]))

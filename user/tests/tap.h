@@ -35,5 +35,6 @@ void test_flags(void);
 void test_pattern(void);
 void test_plan(void);
 void test_iomode(void);
+void test_bench(void);
 
 #endif

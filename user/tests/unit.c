@@ -20,5 +20,6 @@ int main(void)
 	test_pattern();
 	test_plan();
 	test_iomode();
+	test_bench();
 	return tap_finish();
 }
