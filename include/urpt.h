@@ -126,7 +126,9 @@ struct urpt_cmd {
  *
  *   bits  0..7   block-layer status (blk_status_t; 0 is BLK_STS_OK): why
  *                res is -EIO, -ENOSPC, -ETIMEDOUT...
- *   bits  8..15  number of bios the driver submitted (saturates at 255)
+ *   bits  8..15  number of bios the driver submitted (saturates at 255);
+ *                0 when it went as one directly inserted request (the
+ *                request path, module parameter request_path)
  *   bits 16..63  time the command spent in the driver, from building its
  *                first bio to handing the completion to io_uring, in
  *                nanoseconds (saturates at 2^48 - 1, ~78 hours)

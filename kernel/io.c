@@ -14,6 +14,7 @@
  * io_uring keeps in place until io_uring_cmd_done().
  */
 #include <linux/bio.h>
+#include <linux/blk-mq.h>
 #include <linux/ktime.h>
 #include <linux/uio.h>
 #include "urpt.h"
@@ -23,13 +24,17 @@ static struct bio_set urpt_bio_set;
 static struct workqueue_struct *urpt_wq;
 
 struct urpt_pdu {
-	struct urpt_bio	*bios;		/* in disk order; the first is polled */
+	union {
+		struct urpt_bio	*bios;	/* in disk order; the first is polled */
+		struct bio	*rq_bio; /* request path: the user mapping */
+	};
 	u64		start_ns;	/* when we started building the bios */
 	u32		len;		/* bytes to report on success */
 	/* bios not ended yet, plus one held by the submitter while issuing */
 	atomic_t	pending;
 	blk_status_t	status;		/* an error of any of the bios */
 	u8		nr_bios;
+	bool		rq_path;	/* submitted by rq.c */
 };
 
 static struct urpt_pdu *urpt_pdu(struct io_uring_cmd *ioucmd)
@@ -103,6 +108,43 @@ static void urpt_complete_in_task(struct io_uring_cmd *ioucmd,
 		res = urpt_bounce_finish(first, res);
 	urpt_bios_free(first, read);
 	io_uring_cmd_done(ioucmd, res, urpt_res2(pdu), issue_flags);
+}
+
+/* Request path (rq.c): task work unmaps the user pages. */
+static void urpt_rq_complete_in_task(struct io_uring_cmd *ioucmd,
+				     unsigned int issue_flags)
+{
+	struct urpt_pdu *pdu = urpt_pdu(ioucmd);
+	ssize_t res = pdu->status ? blk_status_to_errno(pdu->status) : pdu->len;
+	int ret;
+
+	ret = blk_rq_unmap_user(pdu->rq_bio);
+	if (ret && res >= 0)
+		res = ret;
+	io_uring_cmd_done(ioucmd, res, urpt_res2(pdu), issue_flags);
+}
+
+void urpt_rq_started(struct io_uring_cmd *ioucmd, struct bio *bio,
+		     u64 start_ns, u32 len)
+{
+	struct urpt_pdu *pdu = urpt_pdu(ioucmd);
+
+	pdu->rq_bio = bio;
+	pdu->start_ns = start_ns;
+	pdu->len = len;
+	pdu->status = BLK_STS_OK;
+	pdu->nr_bios = 0;	/* tells the caller: one request, no bio */
+	pdu->rq_path = true;
+}
+
+/* Any context: the request of the command ended. */
+void urpt_rq_ended(struct io_uring_cmd *ioucmd, blk_status_t status)
+{
+	struct urpt_dev *udev = ioucmd->file->private_data;
+
+	urpt_pdu(ioucmd)->status = status;
+	urpt_dev_put(udev);
+	io_uring_cmd_complete_in_task(ioucmd, urpt_rq_complete_in_task);
 }
 
 /* The last bio of the command ended, or the submitter let go last. */
@@ -225,12 +267,19 @@ static int urpt_submit(struct urpt_dev *udev, struct io_uring_cmd *ioucmd,
 	pdu->len = len;
 	pdu->status = BLK_STS_OK;
 	pdu->nr_bios = min(list->nr, 255U);
+	pdu->rq_path = false;
 	atomic_set(&pdu->pending, list->nr + 1);
 
 	for (ub = list->head; ub; ub = ub->next) {
 		ub->bio.bi_end_io = urpt_bio_end_io;
 		ub->bio.bi_private = ioucmd;
-		if ((issue_flags & IO_URING_F_IOPOLL) && list->nr == 1)
+		/*
+		 * Only a data bio can be polled: an empty flush bio would go
+		 * through the flush machinery on a poll queue and never be
+		 * found by bio_poll().
+		 */
+		if ((issue_flags & IO_URING_F_IOPOLL) && list->nr == 1 &&
+		    bio_has_data(&ub->bio))
 			ub->bio.bi_opf |= REQ_POLLED;
 	}
 
@@ -335,6 +384,13 @@ int urpt_submit_rw(struct urpt_dev *udev, struct io_uring_cmd *ioucmd,
 	/* Pinned pages go straight to the disk: they must suit its DMA. */
 	bounce = (cmd->flags & URPT_F_BOUNCE) ||
 		 !bdev_iter_is_aligned(bdev, &iter);
+	if (!bounce) {
+		ret = urpt_rq_submit_rw(udev, ioucmd, &iter, cmd->offset,
+					urpt_rw_opf(write, cmd->flags),
+					start_ns, issue_flags);
+		if (ret != -ENOTBLK)
+			goto out_free_iov;
+	}
 
 	urpt_bio_list_init(&list);
 	if (bounce)
@@ -383,7 +439,8 @@ int urpt_submit_nodata(struct urpt_dev *udev, struct io_uring_cmd *ioucmd,
 int urpt_uring_cmd_iopoll(struct io_uring_cmd *ioucmd,
 			  struct io_comp_batch *iob, unsigned int poll_flags)
 {
-	struct urpt_bio *ub = READ_ONCE(urpt_pdu(ioucmd)->bios);
+	struct urpt_pdu *pdu = urpt_pdu(ioucmd);
+	struct urpt_bio *ub = pdu->rq_path ? NULL : READ_ONCE(pdu->bios);
 
 	/*
 	 * The bios are freed by task work of this same task, after which

@@ -73,6 +73,14 @@ int urpt_submit_nodata(struct urpt_dev *udev, struct io_uring_cmd *ioucmd,
 		       blk_opf_t opf, u64 offset, u32 len,
 		       unsigned int issue_flags);
 void urpt_submit_init(struct urpt_dev *udev);
+void urpt_rq_started(struct io_uring_cmd *ioucmd, struct bio *bio,
+		     u64 start_ns, u32 len);
+void urpt_rq_ended(struct io_uring_cmd *ioucmd, blk_status_t status);
+
+/* rq.c */
+int urpt_rq_submit_rw(struct urpt_dev *udev, struct io_uring_cmd *ioucmd,
+		      struct iov_iter *iter, u64 offset, blk_opf_t opf,
+		      u64 start_ns, unsigned int issue_flags);
 int urpt_uring_cmd_iopoll(struct io_uring_cmd *ioucmd,
 			  struct io_comp_batch *iob, unsigned int poll_flags);
 

@@ -113,8 +113,8 @@ is_once() {
 	return 1
 }
 
-run_test() { # run_test PROGRAM DISK
-	name="$1@${2#/dev/}"
+run_test() { # run_test PROGRAM DISK [SUFFIX]
+	name="$1@${2#/dev/}${3:-}"
 	begin "$name"
 	if [ ! -b "$2" ]; then
 		echo "not ok 1 - $2 is missing"
@@ -133,6 +133,33 @@ for disk in $DISKS; do
 		is_once "$t" || run_test "$t" "$disk"
 	done
 done
+
+# The same data tests again with urpt's request path (blk_insert_cloned_
+# request) switched on, where it applies: it must be just as correct.
+RQ_TESTS="urpt_test urpt_cmds_test"
+if echo 1 >/sys/module/urpt/parameters/request_path; then
+	for disk in $DISKS; do
+		for t in $RQ_TESTS; do
+			[ -x "/selftests/$t" ] && run_test "$t" "$disk" +rq
+		done
+	done
+	# Prove the path was taken: a request-path command reports 0 bios.
+	begin request-path
+	node=$(urpt attach /dev/nullb0 2>&1)
+	if urpt -v read "$node" --length 4k --output /dev/null 2>&1 |
+		grep -q 'read at.*bios=0'; then
+		echo "ok 1 - request_path=1: a 4 KiB read went as a request (bios=0)"
+	else
+		echo "not ok 1 - request_path=1: a 4 KiB read went as a request (bios=0)"
+	fi
+	urpt detach "$node" >/dev/null 2>&1
+	end request-path 0
+	echo 0 >/sys/module/urpt/parameters/request_path
+else
+	begin request-path
+	echo "not ok 1 - /sys/module/urpt/parameters/request_path is writable"
+	end request-path 1
+fi
 
 # step DESCRIPTION CMD...: run CMD, print its output and a TAP line.
 step() {
