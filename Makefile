@@ -4,12 +4,13 @@
 #   make                 module (against KDIR), liburpt and the urpt CLI
 #   make demo            install what is missing, boot the VM, scripted CLI session
 #   make check           host unit tests + the selftest suite in the VM
+#   make bench           urpt bench in the VM (one vCPU, qemu -icount): docs/perf.md
 #   make unit            host unit tests only (no kernel needed)
 #   make install         library, headers, pkg-config file and CLI (PREFIX=/usr/local)
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 
-.PHONY: all module user selftests unit check demo deps clean install
+.PHONY: all module user selftests unit check demo bench deps clean install
 
 all: module user
 
@@ -33,6 +34,9 @@ check:
 
 demo:
 	selftests/vm/demo.sh
+
+bench:
+	selftests/vm/bench.sh
 
 install: user
 	$(MAKE) -C user install
