@@ -28,54 +28,22 @@ FIXTURE(cmds) {
 
 FIXTURE_SETUP(cmds)
 {
-	const char *bdev = ut_bdev(), *what = "";
-	int ret;
-
-	if (!bdev) {
-		self->skip = true;
-		SKIP(return, "URPT_BDEV is not set");
-	}
-	self->rng = ut_seed();
-	ASSERT_TRUE(ut_exists(UT_CONTROL_PATH)) {
-		TH_LOG("%s missing: is urpt.ko loaded?", UT_CONTROL_PATH);
-	}
-	ret = ut_disk_attach(&self->d, bdev, &what);
-	ASSERT_EQ(0, ret) {
-		TH_LOG("%s: %s: %s", bdev, what, strerror(-ret));
-	}
+	if (!ut_fixture_attach(_metadata, &self->skip, &self->d, &self->rng))
+		return;
 	self->info = self->d.info;
 	self->buf = ut_alloc(BUF_SIZE);
 	self->buf2 = ut_alloc(BUF_SIZE);
-	if (!self->buf || !self->buf2) {
-		ut_disk_release(&self->d);
-		ASSERT_TRUE(false) {
-			TH_LOG("out of memory");
-		}
-	}
+	ut_fixture_need_bufs(_metadata, &self->d, self->buf, self->buf2);
 }
 
 FIXTURE_TEARDOWN(cmds)
 {
-	bool attached = self->d.attached;
-	uint32_t index = self->d.index;
-
 	if (self->skip)
 		return;
-	/* Detach by hand, to see it succeed. */
-	self->d.attached = false;
-	ut_disk_release(&self->d);
-	if (attached) {
-		EXPECT_EQ(0, urpt_ctl_detach(index));
-	}
+	ut_fixture_release(_metadata, &self->d);
 	free(self->buf);
 	free(self->buf2);
 }
-
-#define NEED_SETUP()			\
-	do {				\
-		if (self->skip)		\
-			return;		\
-	} while (0)
 
 static uint32_t lbs_of(FIXTURE_DATA(cmds) *self)
 {
@@ -112,10 +80,7 @@ static int run(FIXTURE_DATA(cmds) *self, struct ut_cqe *c)
 /* A random block-aligned offset where len bytes fit. */
 static uint64_t rand_offset(FIXTURE_DATA(cmds) *self, uint32_t len)
 {
-	uint64_t lbs = lbs_of(self);
-	uint64_t blocks = (self->info.capacity - len) / lbs + 1;
-
-	return (ut_rand(&self->rng) % blocks) * lbs;
+	return ut_rand_offset(&self->info, &self->rng, len);
 }
 
 /* Copy the iovecs' bytes, in order, to out. Returns the total. */
@@ -188,22 +153,12 @@ TEST_F(cmds, new_ops_sqe128_only_ring_eopnotsupp)
 {
 	struct io_uring ring;
 	struct iovec iov = { self->buf, 512 };
-	struct ut_cqe c;
-	size_t i;
 
 	NEED_SETUP();
 	iov.iov_len = lbs_of(self);
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, IORING_SETUP_SQE128));
-	for (i = 0; i < ARRAY_SIZE(new_ops); i++) {
-		ASSERT_NE(NULL, ut_prep(&ring, self->d.dev.fd, new_ops[i],
-					&iov, new_ops[i] == URPT_CMD_READV ||
-					new_ops[i] == URPT_CMD_WRITEV ? 1 :
-					lbs_of(self), 0));
-		ASSERT_EQ(0, ut_submit_one(&ring, &c));
-		EXPECT_EQ(-EOPNOTSUPP, c.res) {
-			TH_LOG("%s: res %d", ut_op_name(new_ops[i]), c.res);
-		}
-	}
+	ut_expect_ring_eopnotsupp(_metadata, &ring, self->d.dev.fd, new_ops,
+				  ARRAY_SIZE(new_ops), &iov, lbs_of(self));
 	io_uring_queue_exit(&ring);
 }
 

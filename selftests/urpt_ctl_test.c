@@ -70,12 +70,6 @@ FIXTURE_TEARDOWN(ctl)
 			urpt_ctl_detach(now[i].index);
 }
 
-#define NEED_SETUP()			\
-	do {				\
-		if (self->skip)		\
-			return;		\
-	} while (0)
-
 static int attach_raw(int ctl, const char *path, uint32_t flags,
 		      uint32_t *index)
 {

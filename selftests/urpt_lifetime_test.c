@@ -123,12 +123,6 @@ FIXTURE_TEARDOWN(life)
 		TH_LOG("teardown detached %d extra attachment(s)", n);
 }
 
-#define NEED_SETUP()			\
-	do {				\
-		if (self->skip)		\
-			return;		\
-	} while (0)
-
 /* Where in-flight command i goes: distinct, block aligned, on the disk. */
 static uint64_t slot_offset(FIXTURE_DATA(life) *self, unsigned int i)
 {

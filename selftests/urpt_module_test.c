@@ -117,12 +117,6 @@ FIXTURE_TEARDOWN(mod)
 		ut_detach_leftovers(self->name);
 }
 
-#define NEED_SETUP()			\
-	do {				\
-		if (self->skip)		\
-			return;		\
-	} while (0)
-
 TEST_F(mod, unload_refused_while_node_open)
 {
 	struct urpt_ctl_entry e[UT_MAX_ENTRIES];

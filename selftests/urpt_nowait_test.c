@@ -84,24 +84,11 @@ FIXTURE_SETUP(storm)
 
 FIXTURE_TEARDOWN(storm)
 {
-	bool attached = self->d.attached;
-	uint32_t index = self->d.index;
-
 	if (self->skip)
 		return;
-	self->d.attached = false;
-	ut_disk_release(&self->d);
-	if (attached) {
-		EXPECT_EQ(0, urpt_ctl_detach(index));
-	}
+	ut_fixture_release(_metadata, &self->d);
 	free(self->scratch);
 }
-
-#define NEED_SETUP()			\
-	do {				\
-		if (self->skip)		\
-			return;		\
-	} while (0)
 
 /* What one slot of a storm does. */
 enum slot_op {
@@ -138,41 +125,16 @@ static enum slot_op slot_op(FIXTURE_DATA(storm) *self, unsigned int i,
 static long disk_diff(FIXTURE_DATA(storm) *self, const char *want,
 		      uint32_t len, uint64_t off)
 {
-	uint32_t done = 0;
-	long diff;
-
-	while (done < len) {
-		uint32_t n = len - done < SCRATCH ? len - done : SCRATCH;
-
-		if (ut_pread_full(self->d.direct_fd, self->scratch, n,
-				  off + done))
-			return -2;
-		diff = ut_first_diff(want + done, self->scratch, n);
-		if (diff >= 0)
-			return (long)done + diff;
-		done += n;
-	}
-	return -1;
+	return ut_disk_diff(self->d.direct_fd, self->scratch, SCRATCH, want,
+			    len, off);
 }
 
 static int disk_fill(FIXTURE_DATA(storm) *self, uint32_t len, uint64_t off,
 		     uint64_t seed, char *copy)
 {
-	uint32_t done = 0;
-	int ret;
-
 	ut_fill(copy, len, seed);
-	while (done < len) {
-		uint32_t n = len - done < SCRATCH ? len - done : SCRATCH;
-
-		memcpy(self->scratch, copy + done, n);
-		ret = ut_pwrite_full(self->d.direct_fd, self->scratch, n,
-				     off + done);
-		if (ret)
-			return ret;
-		done += n;
-	}
-	return 0;
+	return ut_disk_write(self->d.direct_fd, self->scratch, SCRATCH, copy,
+			     len, off);
 }
 
 /*
@@ -290,19 +252,7 @@ static void storm(struct __test_metadata *_metadata, FIXTURE_DATA(storm) *self,
 		uint64_t slot;
 		int32_t res;
 
-		ret = ut_reap_any(&ring, &c);
-		ASSERT_EQ(0, ret) {
-			TH_LOG("only %u of %u completions arrived (%s)", i, nr,
-			       strerror(-ret));
-		}
-		ASSERT_LE((uint64_t)0x1000, c.user_data);
-		slot = c.user_data - 0x1000;
-		ASSERT_GT((uint64_t)nr, slot);
-		EXPECT_FALSE(seen[slot]) {
-			TH_LOG("slot %llu completed twice",
-			       (unsigned long long)slot);
-		}
-		seen[slot] = true;
+		slot = ut_reap_slot(_metadata, &ring, &c, i, nr, seen);
 		op = slot_op(self, slot, mode);
 		res = op == S_FLUSH ? 0 : (int32_t)size;
 		EXPECT_EQ(res, c.res) {

@@ -34,53 +34,22 @@ FIXTURE(path) {
 
 FIXTURE_SETUP(path)
 {
-	const char *bdev = ut_bdev(), *what = "";
-	int ret;
-
-	if (!bdev) {
-		self->skip = true;
-		SKIP(return, "URPT_BDEV is not set");
-	}
-	self->rng = ut_seed();
-	ASSERT_TRUE(ut_exists(UT_CONTROL_PATH)) {
-		TH_LOG("%s missing: is urpt.ko loaded?", UT_CONTROL_PATH);
-	}
-	ret = ut_disk_attach(&self->d, bdev, &what);
-	ASSERT_EQ(0, ret) {
-		TH_LOG("%s: %s: %s", bdev, what, strerror(-ret));
-	}
+	if (!ut_fixture_attach(_metadata, &self->skip, &self->d, &self->rng))
+		return;
 	self->info = self->d.info;
 	self->buf = ut_alloc(BUF_SIZE);
 	self->buf2 = ut_alloc(BUF_SIZE);
-	if (!self->buf || !self->buf2) {
-		ut_disk_release(&self->d);
-		ASSERT_TRUE(false) {
-			TH_LOG("out of memory");
-		}
-	}
+	ut_fixture_need_bufs(_metadata, &self->d, self->buf, self->buf2);
 }
 
 FIXTURE_TEARDOWN(path)
 {
-	bool attached = self->d.attached;
-	uint32_t index = self->d.index;
-
 	if (self->skip)
 		return;
-	self->d.attached = false;
-	ut_disk_release(&self->d);
-	if (attached) {
-		EXPECT_EQ(0, urpt_ctl_detach(index));
-	}
+	ut_fixture_release(_metadata, &self->d);
 	free(self->buf);
 	free(self->buf2);
 }
-
-#define NEED_SETUP()			\
-	do {				\
-		if (self->skip)		\
-			return;		\
-	} while (0)
 
 static uint32_t lbs_of(FIXTURE_DATA(path) *self)
 {
@@ -94,10 +63,7 @@ static bool has(FIXTURE_DATA(path) *self, uint64_t feat)
 
 static uint64_t rand_offset(FIXTURE_DATA(path) *self, uint64_t len)
 {
-	uint64_t lbs = lbs_of(self);
-	uint64_t blocks = (self->info.capacity - len) / lbs + 1;
-
-	return (ut_rand(&self->rng) % blocks) * lbs;
+	return ut_rand_offset(&self->info, &self->rng, len);
 }
 
 /* Prepare on ring (not the fixture's): NULL if the SQ ring is full. */
@@ -127,40 +93,16 @@ static struct io_uring_sqe *last_sqe(struct io_uring *ring)
 static long disk_diff(FIXTURE_DATA(path) *self, const char *want,
 		      uint64_t len, uint64_t off)
 {
-	uint64_t done = 0;
-	long diff;
-
-	while (done < len) {
-		uint64_t n = len - done < BUF_SIZE ? len - done : BUF_SIZE;
-
-		if (ut_pread_full(self->d.direct_fd, self->buf2, n, off + done))
-			return -2;
-		diff = ut_first_diff(want + done, self->buf2, n);
-		if (diff >= 0)
-			return (long)done + diff;
-		done += n;
-	}
-	return -1;
+	return ut_disk_diff(self->d.direct_fd, self->buf2, BUF_SIZE, want,
+			    len, off);
 }
 
 /* Write len bytes of src at off directly (O_DIRECT, in pieces). */
 static int disk_write(FIXTURE_DATA(path) *self, const char *src,
 		      uint64_t len, uint64_t off)
 {
-	uint64_t done = 0;
-	int ret;
-
-	while (done < len) {
-		uint64_t n = len - done < BUF_SIZE ? len - done : BUF_SIZE;
-
-		memcpy(self->buf2, src + done, n);
-		ret = ut_pwrite_full(self->d.direct_fd, self->buf2, n,
-				     off + done);
-		if (ret)
-			return ret;
-		done += n;
-	}
-	return 0;
+	return ut_disk_write(self->d.direct_fd, self->buf2, BUF_SIZE, src,
+			     len, off);
 }
 
 /* ---- registered buffers -------------------------------------------------- */
@@ -615,19 +557,8 @@ static void many_in_flight(struct __test_metadata *_metadata,
 		TH_LOG("submit: %d (%s)", ret, ret < 0 ? strerror(-ret) : "");
 	}
 	for (i = 0; i < nr; i++) {
-		uint64_t slot;
+		uint64_t slot = ut_reap_slot(_metadata, &ring, &c, i, nr, seen);
 
-		ASSERT_EQ(0, ut_reap_any(&ring, &c)) {
-			TH_LOG("only %u of %u completions arrived", i, nr);
-		}
-		ASSERT_LE((uint64_t)0x1000, c.user_data);
-		slot = c.user_data - 0x1000;
-		ASSERT_GT((uint64_t)nr, slot);
-		EXPECT_FALSE(seen[slot]) {
-			TH_LOG("slot %llu completed twice",
-			       (unsigned long long)slot);
-		}
-		seen[slot] = true;
 		EXPECT_EQ((int32_t)size, c.res) {
 			TH_LOG("slot %llu (%s): res %d (%s)",
 			       (unsigned long long)slot,

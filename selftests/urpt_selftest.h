@@ -188,6 +188,59 @@ static inline int ut_pwrite_full(int fd, const void *buf, size_t len,
 	return (size_t)n == len ? 0 : -EIO;
 }
 
+/* A random block-aligned offset where len bytes fit on the disk of info. */
+static inline uint64_t ut_rand_offset(const struct urpt_info *info,
+				      uint64_t *rng, uint64_t len)
+{
+	uint64_t lbs = info->logical_block_size;
+	uint64_t blocks = (info->capacity - len) / lbs + 1;
+
+	return (ut_rand(rng) % blocks) * lbs;
+}
+
+/*
+ * Compare len bytes at off of O_DIRECT fd with want, read in pieces
+ * through scratch (size bytes). Offset of the first difference, -1 if
+ * equal, -2 if the read failed.
+ */
+static inline long ut_disk_diff(int fd, void *scratch, size_t size,
+				const char *want, uint64_t len, uint64_t off)
+{
+	uint64_t done = 0;
+	long diff;
+
+	while (done < len) {
+		uint64_t n = len - done < size ? len - done : size;
+
+		if (ut_pread_full(fd, scratch, n, off + done))
+			return -2;
+		diff = ut_first_diff(want + done, scratch, n);
+		if (diff >= 0)
+			return (long)done + diff;
+		done += n;
+	}
+	return -1;
+}
+
+/* Write len bytes of src at off of O_DIRECT fd, in pieces through scratch. */
+static inline int ut_disk_write(int fd, void *scratch, size_t size,
+				const char *src, uint64_t len, uint64_t off)
+{
+	uint64_t done = 0;
+	int ret;
+
+	while (done < len) {
+		uint64_t n = len - done < size ? len - done : size;
+
+		memcpy(scratch, src + done, n);
+		ret = ut_pwrite_full(fd, scratch, n, off + done);
+		if (ret)
+			return ret;
+		done += n;
+	}
+	return 0;
+}
+
 /* ---- control node, raw --------------------------------------------------- */
 
 /* ioctl returning 0 or -errno. */
@@ -742,5 +795,121 @@ static inline bool ut_request_path(void)
 			       (unsigned long long)(c)->extra[1]);	\
 		}							\
 	} while (0)
+
+/* SKIP in setup does not stop the test body with this harness: stop here. */
+#define NEED_SETUP()			\
+	do {				\
+		if (self->skip)		\
+			return;		\
+	} while (0)
+
+/*
+ * FIXTURE_SETUP of a test on the disk URPT_BDEV: without it, SKIP (and
+ * set *skip); else seed *rng, check that urpt.ko is loaded and attach the
+ * disk to d. false when skipped: the caller's setup returns.
+ */
+static inline bool ut_fixture_attach(struct __test_metadata *_metadata,
+				     bool *skip, struct ut_disk *d,
+				     uint64_t *rng)
+{
+	const char *bdev = ut_bdev(), *what = "";
+	int ret;
+
+	if (!bdev) {
+		*skip = true;
+		SKIP(return false, "URPT_BDEV is not set");
+	}
+	*rng = ut_seed();
+	ASSERT_TRUE(ut_exists(UT_CONTROL_PATH)) {
+		TH_LOG("%s missing: is urpt.ko loaded?", UT_CONTROL_PATH);
+	}
+	ret = ut_disk_attach(d, bdev, &what);
+	ASSERT_EQ(0, ret) {
+		TH_LOG("%s: %s: %s", bdev, what, strerror(-ret));
+	}
+	return true;
+}
+
+/*
+ * Setup's buffers: fail the setup when one is NULL, after releasing d
+ * (teardown does not run when setup fails).
+ */
+static inline void ut_fixture_need_bufs(struct __test_metadata *_metadata,
+					struct ut_disk *d, const void *buf,
+					const void *buf2)
+{
+	if (!buf || !buf2) {
+		ut_disk_release(d);
+		ASSERT_TRUE(false) {
+			TH_LOG("out of memory");
+		}
+	}
+}
+
+/* FIXTURE_TEARDOWN: release d, detaching it by hand to see it succeed. */
+static inline void ut_fixture_release(struct __test_metadata *_metadata,
+				      struct ut_disk *d)
+{
+	bool attached = d->attached;
+	uint32_t index = d->index;
+
+	d->attached = false;
+	ut_disk_release(d);
+	if (attached) {
+		EXPECT_EQ(0, urpt_ctl_detach(index));
+	}
+}
+
+/*
+ * Reap the next of nr completions whose user_data is 0x1000 + slot (i of
+ * them so far): the slot must be one of nr and not seen before. Returns it.
+ */
+static inline uint64_t ut_reap_slot(struct __test_metadata *_metadata,
+				    struct io_uring *ring, struct ut_cqe *c,
+				    unsigned int i, unsigned int nr,
+				    bool *seen)
+{
+	uint64_t slot;
+	int ret;
+
+	ret = ut_reap_any(ring, c);
+	ASSERT_EQ(0, ret) {
+		TH_LOG("only %u of %u completions arrived (%s)", i, nr,
+		       strerror(-ret));
+	}
+	ASSERT_LE((uint64_t)0x1000, c->user_data);
+	slot = c->user_data - 0x1000;
+	ASSERT_GT((uint64_t)nr, slot);
+	EXPECT_FALSE(seen[slot]) {
+		TH_LOG("slot %llu completed twice", (unsigned long long)slot);
+	}
+	seen[slot] = true;
+	return slot;
+}
+
+/*
+ * Each of the n commands ops on ring, prepared by ut_prep on fd with buf
+ * (for READV/WRITEV an array of one iovec) and lbs bytes: -EOPNOTSUPP,
+ * for ring is not one urpt takes.
+ */
+static inline void ut_expect_ring_eopnotsupp(struct __test_metadata *_metadata,
+					     struct io_uring *ring, int fd,
+					     const uint32_t *ops, size_t n,
+					     void *buf, uint32_t lbs)
+{
+	struct ut_cqe c;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		ASSERT_NE(NULL, ut_prep(ring, fd, ops[i], buf,
+					ops[i] == URPT_CMD_READV ||
+					ops[i] == URPT_CMD_WRITEV ? 1 : lbs,
+					0));
+		ASSERT_EQ(0, ut_submit_one(ring, &c));
+		EXPECT_EQ(-EOPNOTSUPP, c.res) {
+			TH_LOG("%s: res %d", ut_op_name(ops[i]), c.res);
+		}
+	}
+}
 
 #endif /* URPT_SELFTEST_H */

@@ -143,13 +143,6 @@ FIXTURE_TEARDOWN(node)
 	}
 }
 
-/* SKIP in setup does not stop the test body with this harness: stop here. */
-#define NEED_SETUP()			\
-	do {				\
-		if (self->skip)		\
-			return;		\
-	} while (0)
-
 static uint32_t lbs_of(FIXTURE_DATA(node) *self)
 {
 	return self->info.logical_block_size;
@@ -179,6 +172,33 @@ static struct urpt_cmd *prep_valid(FIXTURE_DATA(node) *self, uint32_t cmd_op)
 static const uint32_t all_ops[] = {
 	URPT_CMD_INFO, URPT_CMD_READ, URPT_CMD_WRITE, URPT_CMD_FLUSH,
 };
+
+/*
+ * Each of all_ops on a ring of 64-byte SQEs, with the 16 bytes of command
+ * area that fit filled by hand: -EOPNOTSUPP.
+ */
+static void expect_short_sqe_eopnotsupp(struct __test_metadata *_metadata,
+					FIXTURE_DATA(node) *self,
+					struct io_uring *ring)
+{
+	struct io_uring_sqe *sqe;
+	struct ut_cqe c;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(all_ops); i++) {
+		sqe = io_uring_get_sqe(ring);
+		ASSERT_NE(NULL, sqe);
+		io_uring_prep_rw(IORING_OP_URING_CMD, sqe, self->dev.fd,
+				 NULL, 0, 0);
+		sqe->cmd_op = all_ops[i];
+		memset(sqe->cmd, 0, 16);
+		sqe->cmd[0] = URPT_ABI_VERSION;
+		ASSERT_EQ(0, ut_submit_one(ring, &c));
+		EXPECT_EQ(-EOPNOTSUPP, c.res) {
+			TH_LOG("%s: res %d", ut_op_name(all_ops[i]), c.res);
+		}
+	}
+}
 
 /* ---- the node itself ----------------------------------------------------- */
 
@@ -214,72 +234,33 @@ TEST_F(node, node_is_char_0600_with_backing)
 TEST_F(node, ring_sqe128_only_eopnotsupp)
 {
 	struct io_uring ring;
-	struct ut_cqe c;
-	size_t i;
 
 	NEED_SETUP();
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, IORING_SETUP_SQE128));
-	for (i = 0; i < ARRAY_SIZE(all_ops); i++) {
-		ASSERT_NE(NULL, ut_prep(&ring, self->dev.fd, all_ops[i],
-					self->buf, lbs_of(self), 0));
-		ASSERT_EQ(0, ut_submit_one(&ring, &c));
-		EXPECT_EQ(-EOPNOTSUPP, c.res) {
-			TH_LOG("%s: res %d", ut_op_name(all_ops[i]), c.res);
-		}
-	}
+	ut_expect_ring_eopnotsupp(_metadata, &ring, self->dev.fd, all_ops,
+				  ARRAY_SIZE(all_ops), self->buf, lbs_of(self));
 	io_uring_queue_exit(&ring);
 }
 
 /* Big CQEs but 64-byte SQEs: the command cannot fit, -EOPNOTSUPP. */
 TEST_F(node, ring_cqe32_only_eopnotsupp)
 {
-	struct io_uring_sqe *sqe;
 	struct io_uring ring;
-	struct ut_cqe c;
-	size_t i;
 
 	NEED_SETUP();
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, IORING_SETUP_CQE32));
-	for (i = 0; i < ARRAY_SIZE(all_ops); i++) {
-		/* Only 16 bytes of command area: fill what fits by hand. */
-		sqe = io_uring_get_sqe(&ring);
-		ASSERT_NE(NULL, sqe);
-		io_uring_prep_rw(IORING_OP_URING_CMD, sqe, self->dev.fd,
-				 NULL, 0, 0);
-		sqe->cmd_op = all_ops[i];
-		memset(sqe->cmd, 0, 16);
-		sqe->cmd[0] = URPT_ABI_VERSION;
-		ASSERT_EQ(0, ut_submit_one(&ring, &c));
-		EXPECT_EQ(-EOPNOTSUPP, c.res) {
-			TH_LOG("%s: res %d", ut_op_name(all_ops[i]), c.res);
-		}
-	}
+	expect_short_sqe_eopnotsupp(_metadata, self, &ring);
 	io_uring_queue_exit(&ring);
 }
 
 /* A plain ring: 64-byte SQEs, 16-byte CQEs. */
 TEST_F(node, ring_plain_eopnotsupp)
 {
-	struct io_uring_sqe *sqe;
 	struct io_uring ring;
-	struct ut_cqe c;
-	size_t i;
 
 	NEED_SETUP();
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
-	for (i = 0; i < ARRAY_SIZE(all_ops); i++) {
-		sqe = io_uring_get_sqe(&ring);
-		ASSERT_NE(NULL, sqe);
-		io_uring_prep_rw(IORING_OP_URING_CMD, sqe, self->dev.fd,
-				 NULL, 0, 0);
-		sqe->cmd_op = all_ops[i];
-		memset(sqe->cmd, 0, 16);
-		sqe->cmd[0] = URPT_ABI_VERSION;
-		ASSERT_EQ(0, ut_submit_one(&ring, &c));
-		EXPECT_EQ(-EOPNOTSUPP, c.res) {
-			TH_LOG("%s: res %d", ut_op_name(all_ops[i]), c.res);
-		}
-	}
+	expect_short_sqe_eopnotsupp(_metadata, self, &ring);
 	io_uring_queue_exit(&ring);
 }
 
@@ -1185,19 +1166,8 @@ TEST_F(node, queue_depth_64_mixed)
 	ASSERT_EQ(QD, io_uring_submit(&ring));
 
 	for (i = 0; i < QD; i++) {
-		uint64_t slot;
+		uint64_t slot = ut_reap_slot(_metadata, &ring, &c, i, QD, seen);
 
-		ASSERT_EQ(0, ut_reap(&ring, &c)) {
-			TH_LOG("only %d of %d completions arrived", i, QD);
-		}
-		ASSERT_LE((uint64_t)0x1000, c.user_data);
-		slot = c.user_data - 0x1000;
-		ASSERT_GT((uint64_t)QD, slot);
-		EXPECT_FALSE(seen[slot]) {
-			TH_LOG("slot %llu completed twice",
-			       (unsigned long long)slot);
-		}
-		seen[slot] = true;
 		UT_EXPECT_DONE(&c, size, slot % 2 ? "queued WRITE" :
 			       "queued READ");
 	}
