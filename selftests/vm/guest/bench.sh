@@ -116,8 +116,20 @@ bench_disk() { # bench_disk DISK PATHS...
 	echo "URPT-END $name rc=0"
 }
 
+# Under -icount with sleep=off an idle guest's clock jumps ahead, so
+# /init's 30 s wait for the disks can pass before qemu's NVMe model (which
+# runs in host time) has been probed: wait here by executing instructions,
+# which lets host time pass.
+spin_for() { # spin_for PATH: up to ~ a minute of host time
+	i=0
+	while [ ! -e "$1" ] && [ $i -lt 3000000 ]; do i=$((i + 1)); done
+}
+spin_for /dev/nvme0n1
+spin_for /dev/ng0n1
+
 echo "URPT-BEGIN bench-env"
 echo "# kernel $(uname -r), $(grep -c ^processor /proc/cpuinfo) CPU(s), clocksource $(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)"
+echo "# nvme0n1 $([ -b /dev/nvme0n1 ] && echo present || echo MISSING), ng0n1 $([ -c /dev/ng0n1 ] && echo present || echo MISSING)"
 echo "# ios $IOS (4 KiB), $IOS_BIG (128 KiB); range $SIZE; seed $SEED"
 if [ -x /bin/urpt ]; then echo "ok 1 - urpt CLI packed"; else echo "not ok 1 - urpt CLI packed"; fi
 echo "1..1"
