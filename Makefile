@@ -4,6 +4,8 @@
 #   make                 module (against KDIR), liburpt and the urpt CLI
 #   make demo            install what is missing, boot the VM, scripted CLI session
 #   make check           host unit tests + the selftest suite in the VM
+#   make check KERNELS="6.1 6.12 newest"
+#                        the same, once per kernel (selftests/vm/matrix.sh)
 #   make bench           urpt bench in the VM (one vCPU, qemu -icount): docs/perf.md
 #   make unit            host unit tests only (no kernel needed)
 #   make install         library, headers, pkg-config file and CLI (PREFIX=/usr/local)
@@ -29,8 +31,11 @@ unit: user
 deps:
 	selftests/vm/deps.sh
 
+# KERNELS empty (the default): bookworm's 6.1 only, as always.
+KERNELS ?=
+
 check:
-	selftests/vm/check.sh
+	$(if $(strip $(KERNELS)),selftests/vm/matrix.sh $(KERNELS),selftests/vm/check.sh)
 
 demo:
 	selftests/vm/demo.sh

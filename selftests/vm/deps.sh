@@ -4,6 +4,7 @@
 #
 #   selftests/vm/deps.sh               packages (as root, when missing) + headers
 #   selftests/vm/deps.sh --kselftest   only the kselftest headers
+#   selftests/vm/deps.sh --matrix      also mmdebstrap (the kernel matrix)
 #
 # Packages: Debian 12 names. Nothing is installed when all are present, so
 # a rerun costs one dpkg-query. The kselftest headers come from the
@@ -80,10 +81,16 @@ extract_kselftest() {
 	rm -rf "$tmp"
 }
 
+if [[ ${1:-} == --matrix ]]; then
+	# The kernel matrix (matrix.sh) also makes build chroots.
+	PACKAGES+=(mmdebstrap)
+	shift
+fi
 if [[ ${1:-} != --kselftest ]]; then
 	install_packages
 	kver=$(guest_kver) || die "no Debian 6.1 kernel in /lib/modules (linux-image-amd64)"
-	[[ -d /usr/src/linux-headers-$kver ]] ||
+	# A kernel fetched by kernels.sh (URPT_KVER) brings its own headers.
+	[[ -n $(kernel_root "$kver") || -d /usr/src/linux-headers-$kver ]] ||
 		die "/usr/src/linux-headers-$kver is missing: apt-get install linux-headers-$kver"
 fi
 extract_kselftest

@@ -19,7 +19,9 @@ set -euo pipefail
 
 out=${1:?usage: $0 OUT.cpio.gz}
 kver=$(guest_kver) || die "no Debian 6.1 kernel installed"
-moddir=/lib/modules/$kver
+# A kernel fetched by kernels.sh: its unpacked packages are the root.
+kroot=$(kernel_root "$kver")
+moddir=$kroot/lib/modules/$kver
 [[ -d $moddir ]] || die "$moddir is missing"
 
 # Modules the guest loads with modprobe, in this order. crct10dif_generic
@@ -32,24 +34,38 @@ GUEST_MODULES=(
 	configfs null_blk
 )
 
+# Newer kernels build some of them in (6.12: virtio) or no longer have
+# them (the crc helpers became plain libraries): keep the modules this
+# kernel has as modules, in order; nvme's own dependencies (nvme-auth,
+# nvme-keyring) come from modules.dep. A module it has not at all is
+# reported, and the guest's disk tests catch a missing disk.
+LOAD_MODULES=()
+for m in "${GUEST_MODULES[@]}"; do
+	if ! deps=$(modprobe -S "$kver" ${kroot:+-d "$kroot"} --show-depends "$m" 2>/dev/null); then
+		msg "initramfs: $kver has no module $m: left out"
+	elif grep -q '^insmod ' <<<"$deps"; then
+		LOAD_MODULES+=("$m")
+	fi
+done
+
 # The modules and everything they depend on, copied (decompressed) from the
 # guest kernel's module tree once per kernel: .cache/kernel/<kver>/modroot.
 stage_modules() {
 	local cache=$URPT_CACHE/kernel/$kver key tmp m path rel
-	key="${GUEST_MODULES[*]} $(file_key "$moddir/modules.dep")"
+	key="${LOAD_MODULES[*]} $(file_key "$moddir/modules.dep")"
 	if [[ -d $cache/modroot && $(cat "$cache/modroot.key" 2>/dev/null) == "$key" ]]; then
 		return 0
 	fi
 	msg "copying guest modules from $moddir"
 	mkdir -p "$cache"
 	tmp=$(mktemp -d "$cache/modroot.XXXXXX")
-	for m in "${GUEST_MODULES[@]}"; do
+	for m in "${LOAD_MODULES[@]}"; do
 		# --show-depends lists the whole chain (softdeps included) as
 		# "insmod /path" lines; builtin modules show as "builtin name".
-		modprobe -S "$kver" --show-depends "$m" |
+		modprobe -S "$kver" ${kroot:+-d "$kroot"} --show-depends "$m" |
 			awk '$1 == "insmod" { print $2 }'
 	done | sort -u | while read -r path; do
-		rel=${path#/lib/modules/"$kver"/}
+		rel=${path#"$kroot"/lib/modules/"$kver"/}
 		mkdir -p "$tmp/lib/modules/$kver/$(dirname "$rel")"
 		# busybox insmod cannot read compressed modules: store plain .ko.
 		case $path in
@@ -91,7 +107,7 @@ install -m 755 "$URPT_VM_DIR"/guest/*.sh "$root/jobs/"
 # /dev/nullb1 through configfs, each with its own geometry. Its poll_queues
 # parameter is the most a configfs disk may have (6.1 clamps to it at power
 # on; the default is 1).
-for m in "${GUEST_MODULES[@]}"; do
+for m in "${LOAD_MODULES[@]}"; do
 	case $m in
 	nvme) echo "nvme poll_queues=2" ;;
 	null_blk) echo "null_blk nr_devices=0 poll_queues=2" ;;

@@ -35,24 +35,33 @@ file_key() { stat -L -c '%n %s %Y' "$@"; }
 # Extract the ELF vmlinux from Debian's bzImage. Booting the ELF directly
 # (PVH entry) saves the ~3 s the bzImage spends decompressing itself under
 # TCG. The payload is the xz stream that starts somewhere inside the
-# bzImage: try each xz magic until one decompresses to an ELF file.
+# bzImage: try each xz magic until one decompresses to an ELF file. Newer
+# Debian kernels (6.12, 7.x) are zstd-compressed: then each zstd magic.
 extract_vmlinux() {
-	local bz=$1 out=$2 off tmp=$2.tmp
-	while read -r off; do
-		tail -c "+$((off + 1))" "$bz" | xz -dc 2>/dev/null >"$tmp" || true
-		if [[ $(head -c 4 "$tmp" | od -An -tx1 | tr -d ' ') == 7f454c46 ]]; then
-			mv "$tmp" "$out"
-			return 0
-		fi
-	done < <(grep -abo $'\xfd7zXZ\x00' "$bz" | cut -d: -f1)
+	local bz=$1 out=$2 off tmp=$2.tmp dec magic
+	for dec in xz zstd; do
+		case $dec in
+		xz) magic=$'\xfd7zXZ\x00' ;;
+		zstd) magic=$'\x28\xb5\x2f\xfd' ;;
+		esac
+		while read -r off; do
+			tail -c "+$((off + 1))" "$bz" | $dec -dc 2>/dev/null >"$tmp" || true
+			if [[ $(head -c 4 "$tmp" | od -An -tx1 | tr -d ' ') == 7f454c46 ]]; then
+				mv "$tmp" "$out"
+				return 0
+			fi
+		done < <(LC_ALL=C grep -abo "$magic" "$bz" | cut -d: -f1)
+	done
 	rm -f "$tmp"
 	return 1
 }
 
 # Prints the kernel to boot for $1 (kver): the cached ELF vmlinux if it can
 # be extracted, else the bzImage itself. URPT_VM_BZIMAGE=1 forces the latter.
+# A kernel fetched by kernels.sh boots from its unpacked packages.
 guest_kernel() {
 	local kver=$1 bz=/boot/vmlinuz-$1 dir=$URPT_CACHE/kernel/$1
+	[[ -n $(kernel_root "$kver") ]] && bz=$(kernel_image "$kver")
 	[[ -r $bz ]] || die "$bz is missing (linux-image-$kver)"
 	if [[ ${URPT_VM_BZIMAGE:-0} == 1 ]]; then
 		echo "$bz"
@@ -363,6 +372,10 @@ build_user() {
 build_module() {
 	local logdir=$1 kver=$2 kdir=/usr/src/linux-headers-$2 vermagic
 	export URPT_KO=
+	if [[ $(kernel_suite "$kver") != host ]]; then
+		build_module_chroot "$logdir" "$kver"
+		return
+	fi
 	msg "make -C kernel KDIR=$kdir"
 	# W=1 and sparse (C=2 checks every file) on the build that is tested.
 	if ! run_logged "$logdir/build-module.log" make -C "$URPT_ROOT/kernel" KDIR="$kdir" W=1 C=2; then
@@ -380,6 +393,36 @@ build_module() {
 		return 1
 	fi
 	export URPT_KO=$URPT_ROOT/kernel/urpt.ko
+}
+
+# build_module_chroot LOGDIR KVER: urpt.ko for a kernel fetched by
+# kernels.sh, built in its suite's chroot with the kernel's own compiler
+# (W=1; no sparse there). The compiler's first errors are shown, and the
+# whole log is kept in LOGDIR/build-module.log and
+# .cache/build/<kver>/build.log (the newest build for that kernel).
+build_module_chroot() {
+	local logdir=$1 kver=$2 suite ko vermagic
+	suite=$(kernel_suite "$kver")
+	msg "make -C kernel for $kver in the $suite chroot (W=1)"
+	if ! ensure_chroot "$kver" 2>"$logdir/chroot.log"; then
+		sed 's/^/    | /' "$logdir/chroot.log" >&2
+		fail "build: no $suite chroot to build urpt.ko for $kver (see $logdir/chroot.log)"
+		return 1
+	fi
+	if ! ko=$(build_module_for "$kver" "$logdir/build-module.log"); then
+		cp "$logdir/build-module.log" "$URPT_CACHE/build/$kver/build.log"
+		msg "first errors building urpt.ko for $kver:"
+		first_errors "$logdir/build-module.log" | sed 's/^/    | /' >&2
+		fail "build: urpt.ko for $kver in the $suite chroot (see $logdir/build-module.log)"
+		return 1
+	fi
+	cp "$logdir/build-module.log" "$URPT_CACHE/build/$kver/build.log"
+	vermagic=$(modinfo -F vermagic "$ko")
+	if [[ $vermagic != "$kver "* ]]; then
+		fail "build: $ko is for '$vermagic', not $kver"
+		return 1
+	fi
+	export URPT_KO=$ko
 }
 
 # lint_module LOGDIR: the kernel code's standards, one test each: no
@@ -429,3 +472,6 @@ build_selftests() {
 	[[ -n $URPT_SELFTESTS ]] || msg "no selftest programs (selftests/*.c) built"
 	return "$rc"
 }
+
+# The kernel matrix (fetched kernels, build chroots): kernels.sh.
+. "$URPT_VM_DIR/kernels.sh"
