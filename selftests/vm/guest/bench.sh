@@ -46,6 +46,7 @@ path_args() {
 	case $1 in
 	urpt) echo "--engine urpt $urpt" ;;
 	urpt-fixed) echo "--engine urpt $urpt --fixed" ;;
+	urpt-rq) echo "--engine urpt $urpt" ;; # request_path=1, see bench_one
 	urpt-poll-fixed) echo "--engine urpt $urpt --poll --fixed" ;;
 	block) echo "--engine block $bdev" ;;
 	block-fixed) echo "--engine block $bdev --fixed" ;;
@@ -74,11 +75,17 @@ run() {
 	fi
 }
 
+# urpt's request path (blk_insert_cloned_request) is a module parameter:
+# on for the urpt-rq rows only.
+request_path() { echo "$1" >/sys/module/urpt/parameters/request_path; }
+
 bench_one() { # bench_one DISK WORKLOAD PATH
+	[ "$3" = urpt-rq ] && request_path 1
 	# shellcheck disable=SC2046 # option words, split on purpose
 	run "$2 $3" urpt bench $(path_args "$3") $(workload_opts "$2") \
 		--size $SIZE --seed $SEED --json \
 		--label "disk=${1#/dev/} workload=$2 path=$3"
+	[ "$3" = urpt-rq ] && request_path 0
 }
 
 bench_disk() { # bench_disk DISK PATHS...
@@ -136,9 +143,10 @@ echo "1..1"
 echo "URPT-END bench-env rc=0"
 [ -x /bin/urpt ] || exit 0
 
-bench_disk /dev/nullb0 urpt urpt-fixed urpt-poll-fixed block block-fixed block-poll
-bench_disk /dev/nvme0n1 urpt urpt-fixed urpt-poll-fixed block block-fixed block-poll \
-	nvme nvme-fixed
+bench_disk /dev/nullb0 urpt urpt-rq urpt-fixed urpt-poll-fixed block block-fixed \
+	block-poll
+bench_disk /dev/nvme0n1 urpt urpt-rq urpt-fixed urpt-poll-fixed block block-fixed \
+	block-poll nvme nvme-fixed
 
 # The deferred runs, each on its own disk (block paths need no attach).
 echo "URPT-BEGIN bench-deferred"
