@@ -13,6 +13,7 @@
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/uio.h>
+#include "compat.h"
 #include "io.h"
 
 struct urpt_bounce {
@@ -33,8 +34,10 @@ static struct urpt_bounce *urpt_bounce_alloc(struct iov_iter *iter, bool read)
 	bounce->iter = *iter;
 	if (nr_segs) {
 		/* The caller's array of segments may be gone by completion. */
-		memcpy(bounce->iov, iter->iov, nr_segs * sizeof(*bounce->iov));
-		bounce->iter.iov = bounce->iov;
+		memcpy(bounce->iov, urpt_iter_iov(iter),
+		       nr_segs * sizeof(*bounce->iov));
+		iov_iter_init(&bounce->iter, READ, bounce->iov, nr_segs,
+			      iov_iter_count(iter));
 	}
 	return bounce;
 }

@@ -97,17 +97,17 @@ static u32 urpt_max_ranged(struct block_device *bdev, unsigned int disk_max)
 	return disk_max ? round_down(U32_MAX, bdev_logical_block_size(bdev)) : 0;
 }
 
-static u64 urpt_features(struct block_device *bdev, fmode_t mode)
+static u64 urpt_features(struct block_device *bdev, bool writable)
 {
 	u64 features = URPT_FEAT_FIXED | URPT_FEAT_NOWAIT;
 
-	if (!(mode & FMODE_WRITE))
+	if (!writable)
 		features |= URPT_FEAT_READ_ONLY;
 	if (bdev_write_cache(bdev))
 		features |= URPT_FEAT_WRITE_CACHE;
 	if (bdev_fua(bdev))
 		features |= URPT_FEAT_FUA;
-	if (!bdev_nonrot(bdev))
+	if (urpt_bdev_rotational(bdev))
 		features |= URPT_FEAT_ROTATIONAL;
 	if (bdev_is_partition(bdev))
 		features |= URPT_FEAT_PARTITION;
@@ -115,7 +115,7 @@ static u64 urpt_features(struct block_device *bdev, fmode_t mode)
 		features |= URPT_FEAT_DISCARD;
 	if (bdev_write_zeroes_sectors(bdev))
 		features |= URPT_FEAT_WRITE_ZEROES;
-	if (test_bit(QUEUE_FLAG_POLL, &bdev_get_queue(bdev)->queue_flags))
+	if (urpt_bdev_can_poll(bdev))
 		features |= URPT_FEAT_POLL;
 	return features;
 }
@@ -132,7 +132,7 @@ static int urpt_cmd_info(struct urpt_dev *udev, const struct urpt_cmd *cmd)
 		.physical_block_size	= bdev_physical_block_size(bdev),
 		.max_transfer		= URPT_MAX_TRANSFER,
 		.dma_alignment		= bdev_dma_alignment(bdev) + 1,
-		.features		= urpt_features(bdev, udev->mode),
+		.features		= urpt_features(bdev, udev->writable),
 		.max_iovecs		= URPT_MAX_IOVECS,
 		.discard_granularity	= max_discard ?
 					  bdev_discard_granularity(bdev) : 0,
@@ -232,7 +232,7 @@ int urpt_uring_cmd(struct io_uring_cmd *ioucmd, unsigned int issue_flags)
 	op = urpt_op(ioucmd->cmd_op);
 	if (!op)
 		return -EOPNOTSUPP;
-	ret = urpt_cmd_fetch(ioucmd->cmd, &cmd, op);
+	ret = urpt_cmd_fetch(urpt_sqe_cmd(ioucmd), &cmd, op);
 	if (ret)
 		return ret;
 	if ((ioucmd->flags & IORING_URING_CMD_FIXED) && !op->fixed)

@@ -60,7 +60,6 @@ ATTRIBUTE_GROUPS(urpt_dev);
 
 static struct class urpt_class = {
 	.name		= "urpt",
-	.owner		= THIS_MODULE,
 	.dev_groups	= urpt_dev_groups,
 };
 
@@ -71,7 +70,7 @@ static int urpt_open(struct inode *inode, struct file *file)
 
 	if (percpu_ref_is_dying(&udev->ref))
 		return -ENODEV;
-	if ((file->f_mode & FMODE_WRITE) && !(udev->mode & FMODE_WRITE))
+	if ((file->f_mode & FMODE_WRITE) && !udev->writable)
 		return -EROFS;
 	file->private_data = udev;
 	return 0;
@@ -110,17 +109,6 @@ static void urpt_dev_release(struct device *dev)
 	kfree(udev);
 }
 
-static fmode_t urpt_attach_mode(u32 flags)
-{
-	fmode_t mode = FMODE_READ;
-
-	if (!(flags & URPT_ATTACH_READ_ONLY))
-		mode |= FMODE_WRITE;
-	if (!(flags & URPT_ATTACH_SHARED))
-		mode |= FMODE_EXCL;
-	return mode;
-}
-
 int urpt_attach(const char *path, u32 flags, u32 *index)
 {
 	struct urpt_dev *udev;
@@ -140,13 +128,14 @@ int urpt_attach(const char *path, u32 flags, u32 *index)
 	init_completion(&udev->drained);
 	urpt_submit_init(udev);
 	udev->attach_flags = flags;
-	udev->mode = urpt_attach_mode(flags);
+	udev->writable = !(flags & URPT_ATTACH_READ_ONLY);
 
-	udev->bdev = blkdev_get_by_path(path, udev->mode, udev);
-	if (IS_ERR(udev->bdev)) {
-		ret = PTR_ERR(udev->bdev);
+	/* Exclusive unless shared: the holder is what claims the disk. */
+	ret = urpt_bdev_open(&udev->handle, path, udev->writable,
+			     flags & URPT_ATTACH_SHARED ? NULL : udev);
+	if (ret)
 		goto out_free;
-	}
+	udev->bdev = udev->handle.bdev;
 	snprintf(udev->disk_name, sizeof(udev->disk_name), "%pg", udev->bdev);
 
 	mutex_lock(&urpt_devs_lock);
@@ -183,13 +172,13 @@ int urpt_attach(const char *path, u32 flags, u32 *index)
 out_put_device:
 	ida_free(&urpt_ida, udev->index);
 	mutex_unlock(&urpt_devs_lock);
-	blkdev_put(udev->bdev, udev->mode);
+	urpt_bdev_close(&udev->handle);
 	/* urpt_dev_release() frees udev */
 	put_device(&udev->dev);
 	return ret;
 out_unlock:
 	mutex_unlock(&urpt_devs_lock);
-	blkdev_put(udev->bdev, udev->mode);
+	urpt_bdev_close(&udev->handle);
 out_free:
 	percpu_ref_exit(&udev->ref);
 	kfree(udev);
@@ -207,8 +196,8 @@ static void urpt_dev_remove(struct urpt_dev *udev)
 	wait_for_completion(&udev->drained);
 
 	dev_info(&udev->dev, "detached %s\n", udev->disk_name);
-	blkdev_put(udev->bdev, udev->mode);
 	udev->bdev = NULL;
+	urpt_bdev_close(&udev->handle);
 	ida_free(&urpt_ida, udev->index);
 	put_device(&udev->dev);
 }

@@ -107,8 +107,10 @@ static void urpt_complete_in_task(struct io_uring_cmd *ioucmd,
 	if (first->bounce)
 		res = urpt_bounce_finish(first, res);
 	urpt_bios_free(first, read);
-	io_uring_cmd_done(ioucmd, res, urpt_res2(pdu), issue_flags);
+	urpt_cmd_done(ioucmd, res, urpt_res2(pdu), issue_flags);
 }
+
+URPT_TASK_WORK(urpt_complete_in_task)
 
 /* Request path (rq.c): task work unmaps the user pages. */
 static void urpt_rq_complete_in_task(struct io_uring_cmd *ioucmd,
@@ -121,8 +123,10 @@ static void urpt_rq_complete_in_task(struct io_uring_cmd *ioucmd,
 	ret = blk_rq_unmap_user(pdu->rq_bio);
 	if (ret && res >= 0)
 		res = ret;
-	io_uring_cmd_done(ioucmd, res, urpt_res2(pdu), issue_flags);
+	urpt_cmd_done(ioucmd, res, urpt_res2(pdu), issue_flags);
 }
+
+URPT_TASK_WORK(urpt_rq_complete_in_task)
 
 void urpt_rq_started(struct io_uring_cmd *ioucmd, struct bio *bio,
 		     u64 start_ns, u32 len)
@@ -144,7 +148,7 @@ void urpt_rq_ended(struct io_uring_cmd *ioucmd, blk_status_t status)
 
 	urpt_pdu(ioucmd)->status = status;
 	urpt_dev_put(udev);
-	io_uring_cmd_complete_in_task(ioucmd, urpt_rq_complete_in_task);
+	io_uring_cmd_complete_in_task(ioucmd, urpt_rq_complete_in_task_tw);
 }
 
 /* The last bio of the command ended, or the submitter let go last. */
@@ -154,7 +158,7 @@ static void urpt_cmd_ended(struct io_uring_cmd *ioucmd)
 
 	/* The disk is no longer needed: DETACH may go on. */
 	urpt_dev_put(udev);
-	io_uring_cmd_complete_in_task(ioucmd, urpt_complete_in_task);
+	io_uring_cmd_complete_in_task(ioucmd, urpt_complete_in_task_tw);
 }
 
 /* Any context, often hard irq. */
@@ -325,12 +329,51 @@ static int urpt_build_zero_copy(struct urpt_bio_list *list,
 				    opf, sector, gfp);
 		if (!ub)
 			return -EAGAIN;
-		ret = bio_iov_iter_get_pages(&ub->bio, iter);
+		ret = urpt_bio_get_pages(&ub->bio, iter);
 		if (ret)
 			return ret;
 		sector += ub->bio.bi_iter.bi_size >> SECTOR_SHIFT;
 	}
 	return 0;
+}
+
+/*
+ * Can the disk DMA straight to this buffer? Every segment's address on
+ * @addr_mask, every segment's length on @len_mask: the rule O_DIRECT
+ * applies (bdev_iter_is_aligned() until 7.x moved it into the bio code).
+ */
+static bool urpt_iter_aligned(const struct iov_iter *iter,
+			      unsigned long addr_mask, unsigned long len_mask)
+{
+	size_t skip = iter->iov_offset, left = iov_iter_count(iter), len;
+	const struct iovec *iov;
+	const struct bio_vec *bv;
+	unsigned long seg;
+
+	if (iter_is_ubuf(iter))
+		return !(((unsigned long)iter->ubuf + skip) & addr_mask) &&
+		       !(left & len_mask);
+	if (iter_is_iovec(iter)) {
+		for (iov = urpt_iter_iov(iter); left; iov++, skip = 0) {
+			len = min(iov->iov_len - skip, left);
+			seg = (unsigned long)iov->iov_base + skip;
+			if ((seg & addr_mask) || (len & len_mask))
+				return false;
+			left -= len;
+		}
+		return true;
+	}
+	if (iov_iter_is_bvec(iter)) {
+		for (bv = iter->bvec; left; bv++, skip = 0) {
+			len = min(bv->bv_len - skip, left);
+			if (((bv->bv_offset + skip) & addr_mask) ||
+			    (len & len_mask))
+				return false;
+			left -= len;
+		}
+		return true;
+	}
+	return false;
 }
 
 /* Will this zero-copy buffer fit one bio? */
@@ -360,8 +403,8 @@ int urpt_submit_rw(struct urpt_dev *udev, struct io_uring_cmd *ioucmd,
 		/* 6.1 cannot import a vector of registered buffers. */
 		if (vectored)
 			return -EOPNOTSUPP;
-		ret = io_uring_cmd_import_fixed(cmd->addr, cmd->len, dir, &iter,
-						ioucmd);
+		ret = urpt_import_fixed(cmd->addr, cmd->len, dir, &iter, ioucmd,
+					issue_flags);
 		iov = NULL;
 	} else if (vectored) {
 		if (!cmd->len || cmd->len > URPT_MAX_IOVECS)
@@ -383,7 +426,8 @@ int urpt_submit_rw(struct urpt_dev *udev, struct io_uring_cmd *ioucmd,
 
 	/* Pinned pages go straight to the disk: they must suit its DMA. */
 	bounce = (cmd->flags & URPT_F_BOUNCE) ||
-		 !bdev_iter_is_aligned(bdev, &iter);
+		 !urpt_iter_aligned(&iter, bdev_dma_alignment(bdev),
+				    bdev_logical_block_size(bdev) - 1);
 	if (!bounce) {
 		ret = urpt_rq_submit_rw(udev, ioucmd, &iter, cmd->offset,
 					urpt_rw_opf(write, cmd->flags),

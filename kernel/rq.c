@@ -36,8 +36,7 @@ static bool urpt_rq_valid(struct request_queue *q, struct iov_iter *iter,
 		return false;
 	if (!iter_is_iovec(iter))
 		return false;
-	if (iov_iter_alignment(iter) &
-	    (q->dma_pad_mask | queue_dma_alignment(q)))
+	if (iov_iter_alignment(iter) & urpt_queue_map_align(q))
 		return false;
 	if (queue_virt_boundary(q) & iov_iter_gap_alignment(iter))
 		return false;
@@ -47,8 +46,7 @@ static bool urpt_rq_valid(struct request_queue *q, struct iov_iter *iter,
 	       queue_max_segments(q);
 }
 
-static enum rq_end_io_ret urpt_rq_end_io(struct request *rq,
-					 blk_status_t status)
+URPT_RQ_END_IO(urpt_rq_end_io)
 {
 	struct io_uring_cmd *ioucmd = rq->end_io_data;
 

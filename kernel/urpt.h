@@ -9,8 +9,8 @@
 #include <linux/completion.h>
 #include <linux/bio.h>
 #include <linux/workqueue.h>
-#include <linux/io_uring.h>
 #include <urpt.h>
+#include "compat.h"
 
 #define URPT_MAX_DEVS		256
 
@@ -25,8 +25,9 @@ struct urpt_dev {
 	struct cdev		cdev;
 	struct percpu_ref	ref;
 	struct completion	drained;
-	struct block_device	*bdev;
-	fmode_t			mode;
+	struct urpt_bdev_handle	handle;
+	struct block_device	*bdev;		/* handle.bdev, until DETACH */
+	bool			writable;
 	u32			index;
 	u32			attach_flags;
 	char			disk_name[URPT_DISK_NAME_LEN];

@@ -1,0 +1,182 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * One place for the kernel API differences between 6.1 and today, so that
+ * the driver's own code has no version #ifdefs. The URPT_HAVE_* flags come
+ * from probe.sh, which reads the headers urpt is built against.
+ */
+#ifndef URPT_COMPAT_H
+#define URPT_COMPAT_H
+
+#include <linux/blkdev.h>
+#include <linux/blk-mq.h>
+#include <linux/fs.h>
+#include <linux/uio.h>
+#ifdef URPT_HAVE_IO_URING_CMD_H
+#include <linux/io_uring/cmd.h>
+#else
+#include <linux/io_uring.h>
+#endif
+#include <urpt.h>
+
+/* The command area of the SQE: 6.4 replaced cmd->cmd with cmd->sqe. */
+static inline const struct urpt_cmd *urpt_sqe_cmd(struct io_uring_cmd *ioucmd)
+{
+#if defined(URPT_HAVE_SQE128_CMD)
+	return io_uring_sqe128_cmd(ioucmd->sqe, struct urpt_cmd);
+#elif defined(URPT_HAVE_SQE_CMD)
+	return io_uring_sqe_cmd(ioucmd->sqe);
+#else
+	return ioucmd->cmd;
+#endif
+}
+
+/* 6.18 split done() into a plain and a big-CQE variant. */
+static inline void urpt_cmd_done(struct io_uring_cmd *ioucmd, ssize_t res,
+				 u64 res2, unsigned int issue_flags)
+{
+#ifdef URPT_HAVE_CMD_DONE32
+	io_uring_cmd_done32(ioucmd, res, res2, issue_flags);
+#else
+	io_uring_cmd_done(ioucmd, res, res2, issue_flags);
+#endif
+}
+
+/*
+ * Task work: 6.19 passes a struct io_tw_req instead of the command and its
+ * issue flags. URPT_TASK_WORK(fn) defines fn_tw, the callback to queue, on
+ * top of void fn(struct io_uring_cmd *, unsigned int issue_flags).
+ */
+#ifdef URPT_HAVE_IO_TW_REQ
+#define URPT_TASK_WORK(fn)						\
+static void fn##_tw(struct io_tw_req tw_req, io_tw_token_t tw)		\
+{									\
+	fn(io_uring_cmd_from_tw(tw_req),				\
+	   IO_URING_CMD_TASK_WORK_ISSUE_FLAGS);				\
+}
+#else
+#define URPT_TASK_WORK(fn)						\
+static void fn##_tw(struct io_uring_cmd *ioucmd, unsigned int issue_flags) \
+{									\
+	fn(ioucmd, issue_flags);					\
+}
+#endif
+
+static inline int urpt_import_fixed(u64 addr, u32 len, int dir,
+				    struct iov_iter *iter,
+				    struct io_uring_cmd *ioucmd,
+				    unsigned int issue_flags)
+{
+#ifdef URPT_HAVE_IMPORT_FIXED_ISSUE_FLAGS
+	return io_uring_cmd_import_fixed(addr, len, dir, iter, ioucmd,
+					 issue_flags);
+#else
+	return io_uring_cmd_import_fixed(addr, len, dir, iter, ioucmd);
+#endif
+}
+
+/* Pin the pages behind @iter; 7.x checks the alignment itself. */
+static inline int urpt_bio_get_pages(struct bio *bio, struct iov_iter *iter)
+{
+#ifdef URPT_HAVE_BIO_IOV_ALIGN_MASKS
+	return bio_iov_iter_get_pages(bio, iter,
+				      bdev_dma_alignment(bio->bi_bdev),
+				      bdev_logical_block_size(bio->bi_bdev) - 1);
+#else
+	return bio_iov_iter_get_pages(bio, iter);
+#endif
+}
+
+static inline const struct iovec *urpt_iter_iov(const struct iov_iter *iter)
+{
+#ifdef URPT_HAVE_ITER_IOV
+	return iter_iov(iter);
+#else
+	return iter->iov;
+#endif
+}
+
+static inline bool urpt_bdev_can_poll(struct block_device *bdev)
+{
+#ifdef URPT_HAVE_BLK_FEAT_POLL
+	return bdev_get_queue(bdev)->limits.features & BLK_FEAT_POLL;
+#else
+	return test_bit(QUEUE_FLAG_POLL, &bdev_get_queue(bdev)->queue_flags);
+#endif
+}
+
+static inline bool urpt_bdev_rotational(struct block_device *bdev)
+{
+#ifdef URPT_HAVE_BDEV_ROT
+	return bdev_rot(bdev);
+#else
+	return !bdev_nonrot(bdev);
+#endif
+}
+
+/* What blk_rq_map_user_iov() requires of a buffer to map it in place. */
+static inline unsigned long urpt_queue_map_align(struct request_queue *q)
+{
+#ifdef URPT_HAVE_LIM_DMA_PAD
+	return blk_lim_dma_alignment_and_pad(&q->limits);
+#else
+	return q->dma_pad_mask | queue_dma_alignment(q);
+#endif
+}
+
+/* 7.x gives request end_io the completion batch too. */
+#ifdef URPT_HAVE_RQ_END_IO_IOB
+#define URPT_RQ_END_IO(fn)						\
+static enum rq_end_io_ret fn(struct request *rq, blk_status_t status,	\
+			     const struct io_comp_batch *iob)
+#else
+#define URPT_RQ_END_IO(fn)						\
+static enum rq_end_io_ret fn(struct request *rq, blk_status_t status)
+#endif
+
+/*
+ * Opening the backing disk: 6.9 returns a struct file, 6.1 the block
+ * device with the mode to give back. Exclusive when @holder is set.
+ */
+struct urpt_bdev_handle {
+	struct block_device	*bdev;
+#ifdef URPT_HAVE_BDEV_FILE_OPEN
+	struct file		*file;
+#else
+	fmode_t			mode;
+#endif
+};
+
+static inline int urpt_bdev_open(struct urpt_bdev_handle *h, const char *path,
+				 bool write, void *holder)
+{
+#ifdef URPT_HAVE_BDEV_FILE_OPEN
+	blk_mode_t mode = BLK_OPEN_READ | (write ? BLK_OPEN_WRITE : 0);
+
+	h->file = bdev_file_open_by_path(path, mode, holder, NULL);
+	if (IS_ERR(h->file))
+		return PTR_ERR(h->file);
+	h->bdev = file_bdev(h->file);
+#else
+	h->mode = FMODE_READ | (write ? FMODE_WRITE : 0) |
+		  (holder ? FMODE_EXCL : 0);
+	h->bdev = blkdev_get_by_path(path, h->mode, holder);
+	if (IS_ERR(h->bdev))
+		return PTR_ERR(h->bdev);
+#endif
+	return 0;
+}
+
+static inline void urpt_bdev_close(struct urpt_bdev_handle *h)
+{
+#if defined(URPT_HAVE_BDEV_FPUT)
+	/* Gives the exclusive claim back now, not at the last fput. */
+	bdev_fput(h->file);
+#elif defined(URPT_HAVE_BDEV_FILE_OPEN)
+	fput(h->file);
+#else
+	blkdev_put(h->bdev, h->mode);
+#endif
+	h->bdev = NULL;
+}
+
+#endif /* URPT_COMPAT_H */

@@ -1,0 +1,41 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Compile-time facts about the kernel urpt is built against, as -D flags
+# for compat.h. The headers are read, not the version number: Debian's 6.1
+# already carries APIs of 6.3, and other distributions backport more.
+# Usage: probe.sh <kernel include dir>
+inc=$1
+
+have() { # have NAME FILE PATTERN: -DURPT_HAVE_NAME if FILE matches PATTERN
+	if grep -Eq "$3" "$inc/$2" 2>/dev/null; then
+		printf ' -DURPT_HAVE_%s' "$1"
+	fi
+}
+
+[ -f "$inc/linux/io_uring/cmd.h" ] && printf ' -DURPT_HAVE_IO_URING_CMD_H'
+cmd_h=linux/io_uring.h
+[ -f "$inc/linux/io_uring/cmd.h" ] && cmd_h=linux/io_uring/cmd.h
+have SQE128_CMD "$cmd_h" 'define io_uring_sqe128_cmd'
+have SQE_CMD "$cmd_h" 'io_uring_sqe_cmd'
+have CMD_DONE32 "$cmd_h" 'io_uring_cmd_done32'
+have IO_TW_REQ "$cmd_h" 'io_uring_cmd_from_tw'
+# io_uring_cmd_import_fixed(..., struct io_uring_cmd *, unsigned issue_flags)
+if sed -n '/int io_uring_cmd_import_fixed(/,/;/p' "$inc/$cmd_h" 2>/dev/null |
+	grep -q issue_flags; then
+	printf ' -DURPT_HAVE_IMPORT_FIXED_ISSUE_FLAGS'
+fi
+have BDEV_FILE_OPEN linux/blkdev.h 'bdev_file_open_by_path'
+have BDEV_FPUT linux/blkdev.h 'void bdev_fput\('
+have BLK_FEAT_POLL linux/blkdev.h 'define BLK_FEAT_POLL'
+have BDEV_ROT linux/blkdev.h 'bool bdev_rot\('
+have LIM_DMA_PAD linux/blkdev.h 'blk_lim_dma_alignment_and_pad'
+have ITER_IOV linux/uio.h 'iter_iov\('
+if sed -n '/int bio_iov_iter_get_pages(/,/;/p' "$inc/linux/bio.h" 2>/dev/null |
+	grep -q len_align_mask; then
+	printf ' -DURPT_HAVE_BIO_IOV_ALIGN_MASKS'
+fi
+if sed -n '/typedef enum rq_end_io_ret (rq_end_io_fn)/,/;/p' \
+	"$inc/linux/blk-mq.h" 2>/dev/null | grep -q io_comp_batch; then
+	printf ' -DURPT_HAVE_RQ_END_IO_IOB'
+fi
+echo
