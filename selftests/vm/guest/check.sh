@@ -89,7 +89,10 @@ expect "/dev/nullb1 is 64 MiB" sectors_are nullb1 131072
 expect "/dev/nullb1 has one hardware queue" [ "$(ls /sys/block/nullb1/mq 2>/dev/null)" = 0 ]
 expect "/dev/nullb1 has 2 tags" [ "$(attr /sys/block/nullb1/mq/0/nr_tags)" = 2 ]
 # shellcheck disable=SC2005 # the unquoted echo drops the trailing blank
-expect "/dev/nullb1 has no I/O scheduler" [ "$(echo $(attr /sys/block/nullb1/queue/scheduler))" = "[none]" ]
+# 6.1 shows "[none]"; 6.12 and 7.x show a queue that cannot have one as
+# "none", without the brackets.
+no_sched() { case "$(echo $(attr /sys/block/nullb1/queue/scheduler))" in "[none]" | none) ;; *) return 1 ;; esac; }
+expect "/dev/nullb1 has no I/O scheduler" no_sched
 echo "1..$n"
 end guest-disks 0
 
