@@ -108,11 +108,13 @@ done
 	for i in "${!kvers[@]}"; do
 		b=$URPT_CACHE/build/${kvers[$i]}/build.log
 		# The compiler's errors for the compat work, once more at the end.
-		if [[ -f $b ]] && grep -qaE ': (fatal )?error:' "$b"; then
-			echo "urpt.ko does not build for ${kvers[$i]}; distinct errors ($b):"
-			grep -aoE '[^ /]+\.[ch]:[0-9]+:[0-9]+: (fatal )?error: .*' "$b" | sort -u -t: -k1,1 -k2,2n |
-				head -n 40 | sed 's/^/    /'
-		fi
+		# (only for kernels whose module failed in this run)
+		[[ -f $b && ! -f ${b%/build.log}/kernel/urpt.ko ]] || continue
+		echo "urpt.ko does not build for ${kvers[$i]}; distinct errors ($b):"
+		{
+			grep -aoE '[^ /]+\.[ch]:[0-9]+:[0-9]+: (fatal )?error: .*' "$b" | sort -u -t: -k1,1 -k2,2n
+			grep -aE '^ERROR: ' "$b" | sort -u
+		} | head -n 40 | sed 's/^/    /'
 	done
 	echo "logs: $mlog"
 	echo "$total_p passed, $total_f failed"
