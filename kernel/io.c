@@ -264,6 +264,15 @@ static int urpt_submit(struct urpt_dev *udev, struct io_uring_cmd *ioucmd,
 {
 	struct urpt_pdu *pdu = urpt_pdu(ioucmd);
 	bool nowait = issue_flags & IO_URING_F_NONBLOCK;
+	/*
+	 * Only a data bio on a disk with poll queues can be polled: 6.10 and
+	 * later fail REQ_POLLED elsewhere with BLK_STS_NOTSUPP, and an empty
+	 * flush bio would go through the flush machinery on a poll queue and
+	 * never be found by bio_poll().
+	 */
+	bool polled = (issue_flags & IO_URING_F_IOPOLL) && list->nr == 1 &&
+		      bio_has_data(&list->head->bio) &&
+		      urpt_bdev_can_poll(udev->bdev);
 	struct urpt_bio *ub;
 
 	pdu->bios = list->head;
@@ -277,13 +286,7 @@ static int urpt_submit(struct urpt_dev *udev, struct io_uring_cmd *ioucmd,
 	for (ub = list->head; ub; ub = ub->next) {
 		ub->bio.bi_end_io = urpt_bio_end_io;
 		ub->bio.bi_private = ioucmd;
-		/*
-		 * Only a data bio can be polled: an empty flush bio would go
-		 * through the flush machinery on a poll queue and never be
-		 * found by bio_poll().
-		 */
-		if ((issue_flags & IO_URING_F_IOPOLL) && list->nr == 1 &&
-		    bio_has_data(&ub->bio))
+		if (polled)
 			ub->bio.bi_opf |= REQ_POLLED;
 	}
 
