@@ -8,11 +8,28 @@
 #                        the same, once per kernel (selftests/vm/matrix.sh)
 #   make bench           urpt bench in the VM (one vCPU, qemu -icount): docs/perf.md
 #   make unit            host unit tests only (no kernel needed)
-#   make install         library, headers, pkg-config file and CLI (PREFIX=/usr/local)
+#   make install         urpt.ko into /lib/modules/$(KVER)/updates (then depmod),
+#                        liburpt, headers, pkg-config file, urpt, urpt(1) and the
+#                        udev rule under PREFIX (/usr/local); DESTDIR honoured
+#   make uninstall       removes what make install put there (same variables)
+#   make install-user    all of it but urpt.ko (with DKMS); install-module the rest
 
-KDIR ?= /lib/modules/$(shell uname -r)/build
+# The kernel to build for and install into; KDIR follows KVER.
+KVER ?= $(shell uname -r)
+KDIR ?= /lib/modules/$(KVER)/build
 
-.PHONY: all module user selftests unit check demo bench deps clean install
+PREFIX		?= /usr/local
+# Outside PREFIX: the kernel looks for modules only here.
+MODDIR		?= /lib/modules/$(KVER)/updates
+# Under PREFIX: udevd reads /usr/local/lib/udev/rules.d as well as
+# /usr/lib/udev/rules.d, so a local install stays out of the package
+# manager's /lib and a package (PREFIX=/usr) lands where Debian puts rules.
+UDEVRULESDIR	?= $(PREFIX)/lib/udev/rules.d
+# modinfo and depmod live in /sbin, which is not in every user's PATH.
+SBIN_PATH	:= PATH="$$PATH:/sbin:/usr/sbin"
+
+.PHONY: all module user selftests unit check demo bench deps clean \
+	install install-module install-user uninstall uninstall-module uninstall-user
 
 all: module user
 
@@ -43,8 +60,33 @@ demo:
 bench:
 	selftests/vm/bench.sh
 
-install: user
-	$(MAKE) -C user install
+# install-module: urpt.ko only (what DKMS does instead); install-user:
+# the rest. A module built for another kernel than KVER (KDIR given on its
+# own) is refused rather than installed where that kernel never loads it.
+# depmod runs only for a live install: with DESTDIR, packaging does it.
+install: install-module install-user
+
+install-module: module
+	@v=$$($(SBIN_PATH) modinfo -F vermagic kernel/urpt.ko) && case "$$v" in \
+	"$(KVER) "*) ;; \
+	*) echo "kernel/urpt.ko is for '$$v', not KVER=$(KVER): set KVER (KDIR follows)" >&2; exit 1;; \
+	esac
+	install -D -m 0644 kernel/urpt.ko $(DESTDIR)$(MODDIR)/urpt.ko
+	$(if $(DESTDIR),,$(SBIN_PATH) depmod -a $(KVER))
+
+install-user: user
+	$(MAKE) -C user install PREFIX=$(PREFIX)
+	install -D -m 0644 udev/60-urpt.rules $(DESTDIR)$(UDEVRULESDIR)/60-urpt.rules
+
+uninstall: uninstall-module uninstall-user
+
+uninstall-module:
+	$(RM) $(DESTDIR)$(MODDIR)/urpt.ko
+	$(if $(DESTDIR),,$(SBIN_PATH) depmod -a $(KVER))
+
+uninstall-user:
+	$(MAKE) -C user uninstall PREFIX=$(PREFIX)
+	$(RM) $(DESTDIR)$(UDEVRULESDIR)/60-urpt.rules
 
 clean:
 	$(MAKE) -C kernel KDIR=$(KDIR) clean
