@@ -13,6 +13,8 @@
 #     the CLI writes /data/pattern.bin at 1 MiB of /dev/vda
 #  5. host: the virtio image at 1 MiB must hold pattern.bin, and the vdb
 #     image outside vdb1 must be as the host wrote it (MBR, sector numbers)
+#  6. host: packaging.sh (dkms build against the 6.1 headers in a private
+#     DKMS tree; make install + uninstall into a DESTDIR)
 #
 # Counted: every TAP ok/not ok line (unit tests, guest runs), the image
 # check, each kernel WARNING/BUG/Oops/Call Trace/KASAN console line, a
@@ -81,6 +83,13 @@ else
 	sed 's/^/    | /' "$logdir/vdb-check.log" >&2
 	fail "host: vdb image changed outside vdb1 (offsets are bytes, from 1)"
 fi
+
+# Packaging, on the host: dkms build in a private tree, make install and
+# uninstall into a DESTDIR (packaging.sh; ~5 s).
+rc=0
+"$URPT_VM_DIR/packaging.sh" "$logdir" >"$logdir/packaging.tap" || rc=$?
+cat "$logdir/packaging.tap"
+tally_tap "host packaging" "$logdir/packaging.tap" "$rc"
 
 msg "check took $((SECONDS - start)) s (deps excluded)"
 print_summary "$logdir" | tee "$logdir/summary.txt"

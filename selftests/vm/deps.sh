@@ -25,6 +25,8 @@ PACKAGES=(
 	xz-utils zstd cpio kmod
 	# sfdisk: the MBR partition table of the partitioned virtio disk
 	fdisk
+	# packaging.sh: dkms build of urpt.ko in a private DKMS tree
+	dkms
 )
 
 install_packages() {
