@@ -327,9 +327,8 @@ static int urpt_build_zero_copy(struct urpt_bio_list *list,
 	int ret;
 
 	while (iov_iter_count(iter)) {
-		ub = urpt_bio_alloc(list, bdev,
-				    bio_iov_vecs_to_alloc(iter, BIO_MAX_VECS),
-				    opf, sector, gfp);
+		ub = urpt_bio_alloc(list, bdev, urpt_bio_nr_vecs(iter), opf,
+				    sector, gfp);
 		if (!ub)
 			return -EAGAIN;
 		ret = urpt_bio_get_pages(&ub->bio, iter);
@@ -379,6 +378,47 @@ static bool urpt_iter_aligned(const struct iov_iter *iter,
 	return false;
 }
 
+/*
+ * The iovec array of READV/WRITEV, in the native layout the uapi defines.
+ * import_iovec() would pick the compat layout from in_compat_syscall(),
+ * which says nothing about the ring's owner when io_uring issues the
+ * command again from its worker. Uses @*iov (UIO_FASTIOV entries) when it
+ * is enough, else allocates; on success the caller kfree()s @*iov unless
+ * it is still the array it passed in.
+ */
+static int urpt_import_iovec(int dir, void __user *uvec, u32 nr,
+			     struct iovec **iov, struct iov_iter *iter)
+{
+	struct iovec *vec = *iov;
+	size_t total = 0;
+	int ret = 0;
+	u32 i;
+
+	if (nr > UIO_FASTIOV) {
+		vec = kmalloc_array(nr, sizeof(*vec), GFP_KERNEL);
+		if (!vec)
+			return -ENOMEM;
+	}
+	if (copy_from_user(vec, uvec, nr * sizeof(*vec)))
+		ret = -EFAULT;
+	for (i = 0; !ret && i < nr; i++) {
+		/* Lengths first, as import_iovec(): a bad one is -EINVAL. */
+		if (vec[i].iov_len > MAX_RW_COUNT - total)
+			ret = -EINVAL;
+		else if (!access_ok(vec[i].iov_base, vec[i].iov_len))
+			ret = -EFAULT;
+		total += vec[i].iov_len;
+	}
+	if (ret) {
+		if (vec != *iov)
+			kfree(vec);
+		return ret;
+	}
+	iov_iter_init(iter, dir, vec, nr, total);
+	*iov = vec == *iov ? NULL : vec;
+	return 0;
+}
+
 /* Will this zero-copy buffer fit one bio? */
 static bool urpt_one_bio(struct iov_iter *iter)
 {
@@ -412,7 +452,7 @@ int urpt_submit_rw(struct urpt_dev *udev, struct io_uring_cmd *ioucmd,
 	} else if (vectored) {
 		if (!cmd->len || cmd->len > URPT_MAX_IOVECS)
 			return -EINVAL;
-		ret = import_iovec(dir, buf, cmd->len, UIO_FASTIOV, &iov, &iter);
+		ret = urpt_import_iovec(dir, buf, cmd->len, &iov, &iter);
 	} else {
 		/* access_ok also refuses kernel addresses. */
 		ret = access_ok(buf, cmd->len) ? 0 : -EFAULT;
@@ -502,7 +542,7 @@ int urpt_io_init(void)
 {
 	int ret;
 
-	urpt_wq = alloc_workqueue("urpt", WQ_MEM_RECLAIM, 0);
+	urpt_wq = alloc_workqueue("urpt", WQ_UNBOUND | WQ_MEM_RECLAIM, 0);
 	if (!urpt_wq)
 		return -ENOMEM;
 	ret = bioset_init(&urpt_bio_set, BIO_POOL_SIZE,
