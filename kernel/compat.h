@@ -74,17 +74,55 @@ static inline int urpt_import_fixed(u64 addr, u32 len, int dir,
 #endif
 }
 
-/* Pin the pages behind @iter; 7.x checks the alignment itself. */
+#ifdef URPT_HAVE_EXTRACT_BVECS
+/*
+ * 7.x: fill the bio with iov_iter_extract_bvecs(). Each call is bounded so
+ * that it cannot run out of bvecs half-way through a block: a buffer of n
+ * bytes spans at most n / PAGE_SIZE + 1 pages, so asking for whole pages
+ * short of the free bvecs, in whole blocks, always fits. The caller's
+ * buffer was checked to be whole blocks at DMA-aligned addresses.
+ */
 static inline int urpt_bio_get_pages(struct bio *bio, struct iov_iter *iter)
 {
-#ifdef URPT_HAVE_BIO_IOV_ALIGN_MASKS
-	return bio_iov_iter_get_pages(bio, iter,
-				      bdev_dma_alignment(bio->bi_bdev),
-				      bdev_logical_block_size(bio->bi_bdev) - 1);
-#else
-	return bio_iov_iter_get_pages(bio, iter);
-#endif
+	unsigned int lbs = bdev_logical_block_size(bio->bi_bdev);
+	size_t room;
+	ssize_t n;
+
+	if (iov_iter_extract_will_pin(iter))
+		bio_set_flag(bio, BIO_PAGE_PINNED);
+	while (iov_iter_count(iter) && bio->bi_vcnt + 1 < bio->bi_max_vecs) {
+		room = (size_t)(bio->bi_max_vecs - bio->bi_vcnt - 1) * PAGE_SIZE;
+		room = round_down(min_t(size_t, room,
+					UINT_MAX - bio->bi_iter.bi_size), lbs);
+		if (!room)
+			break;
+		n = iov_iter_extract_bvecs(iter, bio->bi_io_vec, room,
+					   &bio->bi_vcnt, bio->bi_max_vecs,
+					   bdev_dma_alignment(bio->bi_bdev), 0);
+		if (n <= 0)
+			return bio->bi_vcnt ? 0 : (n ? n : -EFAULT);
+		bio->bi_iter.bi_size += n;
+	}
+	return bio->bi_vcnt ? 0 : -EFAULT;
 }
+
+/* One bvec more than the pages, for the bound above; bvec iters too. */
+static inline unsigned short urpt_bio_nr_vecs(struct iov_iter *iter)
+{
+	return min_t(int, iov_iter_npages(iter, BIO_MAX_VECS) + 1, BIO_MAX_VECS);
+}
+#else
+static inline int urpt_bio_get_pages(struct bio *bio, struct iov_iter *iter)
+{
+	return bio_iov_iter_get_pages(bio, iter);
+}
+
+/* A bvec iter (registered buffer) is used in place: no bvecs needed. */
+static inline unsigned short urpt_bio_nr_vecs(struct iov_iter *iter)
+{
+	return bio_iov_vecs_to_alloc(iter, BIO_MAX_VECS);
+}
+#endif
 
 static inline const struct iovec *urpt_iter_iov(const struct iov_iter *iter)
 {

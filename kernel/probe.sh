@@ -30,9 +30,11 @@ have BLK_FEAT_POLL linux/blkdev.h 'define BLK_FEAT_POLL'
 have BDEV_ROT linux/blkdev.h 'bool bdev_rot\('
 have LIM_DMA_PAD linux/blkdev.h 'blk_lim_dma_alignment_and_pad'
 have ITER_IOV linux/uio.h 'iter_iov\('
-if sed -n '/int bio_iov_iter_get_pages(/,/;/p' "$inc/linux/bio.h" 2>/dev/null |
-	grep -q len_align_mask; then
-	printf ' -DURPT_HAVE_BIO_IOV_ALIGN_MASKS'
+# 7.x: bio_iov_iter_get_pages() is no longer exported; its building block
+# iov_iter_extract_bvecs() (with an alignment mask) is.
+if sed -n '/ssize_t iov_iter_extract_bvecs(/,/;/p' "$inc/linux/uio.h" 2>/dev/null |
+	grep -q mem_align_mask; then
+	printf ' -DURPT_HAVE_EXTRACT_BVECS'
 fi
 if sed -n '/typedef enum rq_end_io_ret (rq_end_io_fn)/,/;/p' \
 	"$inc/linux/blk-mq.h" 2>/dev/null | grep -q io_comp_batch; then
