@@ -4,7 +4,7 @@
 #
 #   selftests/vm/deps.sh               packages (as root, when missing) + headers
 #   selftests/vm/deps.sh --kselftest   only the kselftest headers
-#   selftests/vm/deps.sh --matrix      also mmdebstrap (the kernel matrix)
+#   selftests/vm/deps.sh --matrix      also mmdebstrap and dwarves (the kernel matrix)
 #
 # Packages: Debian 12 names. Nothing is installed when all are present, so
 # a rerun costs one dpkg-query. The kselftest headers come from the
@@ -84,8 +84,11 @@ extract_kselftest() {
 }
 
 if [[ ${1:-} == --matrix ]]; then
-	# The kernel matrix (matrix.sh) also makes build chroots.
-	PACKAGES+=(mmdebstrap)
+	# The kernel matrix (matrix.sh) also makes build chroots; dwarves:
+	# pahole for the BTF of modules built on the host (bookworm-backports'
+	# 6.12 headers ship a vmlinux and CONFIG_DEBUG_INFO_BTF_MODULES=y;
+	# its CONFIG_PAHOLE_VERSION is bookworm's 1.24).
+	PACKAGES+=(mmdebstrap dwarves)
 	shift
 fi
 if [[ ${1:-} != --kselftest ]]; then

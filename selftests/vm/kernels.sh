@@ -10,9 +10,11 @@
 #   selftests/vm/kernels.sh build NAME...     build kernel/ for each (W=1)
 #
 # NAME is a kernel version (6.1.0-56-amd64), or one of
-#   6.1     the newest Debian 6.1 installed on the host (the `make check` one)
-#   6.12    trixie's current amd64 kernel
-#   newest  sid's newest amd64 kernel, resolved from sid's package index
+#   6.1       the newest Debian 6.1 installed on the host (the `make check` one)
+#   6.12-bpo  bookworm-backports' newest 6.12 amd64 kernel (built on the
+#             host: bookworm's gcc-12, as Debian built it)
+#   6.12      trixie's current amd64 kernel
+#   newest    sid's newest amd64 kernel, resolved from sid's package index
 #
 # Layout under $URPT_CACHE (.cache/):
 #   apt/                 private APT configuration: apt.conf, sources.list,
@@ -22,7 +24,9 @@
 #                        -common headers and kbuild ones) unpacked with
 #                        dpkg-deb -x; modules.dep made with depmod -b; the
 #                        headers' Makefile pointed at the unpacked -common
-#   kernels/<kver>/suite trixie or sid: the chroot its module is built in
+#   kernels/<kver>/suite trixie or sid: the chroot its module is built in;
+#                        host for a bookworm-backports kernel on a bookworm
+#                        host (bookworm in a chroot on any other host)
 #   chroots/<suite>      mmdebstrap chroot with the kernel's own compiler
 #   build/<kver>/        copy of kernel/ and include/, built there; urpt.ko
 #
@@ -59,6 +63,7 @@ apt_setup() {
 		deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $URPT_MIRROR trixie-updates main
 		deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian-security trixie-security main
 		deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $URPT_MIRROR sid main
+		deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $URPT_MIRROR bookworm-backports main
 	EOF
 	# Dir::State::status: an empty dpkg status, so apt resolves nothing
 	# against the host's installed packages. Check-Valid-Until: the
@@ -85,18 +90,20 @@ apt_setup() {
 papt() { APT_CONFIG=$URPT_APT/apt.conf "$@"; }
 
 # apt_update [force]: refresh the private lists when older than
-# URPT_APT_MAXAGE seconds (default 3600) or missing.
+# URPT_APT_MAXAGE seconds (default 3600) or missing, or when sources.list
+# changed since (the stamp holds its checksum).
 apt_update() {
-	local stamp=$URPT_APT/updated age
+	local stamp=$URPT_APT/updated age sum
 	apt_setup
-	if [[ ${1:-} != force && -f $stamp ]]; then
+	sum=$(md5sum <"$URPT_APT/sources.list")
+	if [[ ${1:-} != force && -f $stamp && $(cat "$stamp") == "$sum" ]]; then
 		age=$(($(date +%s) - $(stat -c %Y "$stamp")))
 		((age < ${URPT_APT_MAXAGE:-3600})) && return 0
 	fi
 	msg "apt-get update (private lists in $URPT_APT)"
 	papt apt-get update -q >"$URPT_APT/update.log" 2>&1 ||
 		{ tail -n 20 "$URPT_APT/update.log" >&2; die "apt-get update failed (private lists)"; }
-	touch "$stamp"
+	echo "$sum" >"$stamp"
 }
 
 # suite_kernels SUITE: "version kver" of each linux-headers-<kver> (amd64
@@ -120,19 +127,27 @@ resolve_kernel() {
 	local name=$1 line
 	case $name in
 	6.1) URPT_KVER='' guest_kver || die "no Debian 6.1 kernel installed" ;;
-	6.12 | newest)
+	6.12 | 6.12-bpo | newest)
 		apt_update
 		local suite=trixie
 		[[ $name == newest ]] && suite=sid
+		[[ $name == 6.12-bpo ]] && suite=bookworm-backports
 		# Highest package version wins (dpkg order, via sort -V on the
-		# version: close enough for Debian kernel versions).
-		line=$(suite_kernels "$suite" | sort -V | tail -n 1)
-		[[ -n $line ]] || die "no amd64 linux-headers in $suite's index"
+		# version: close enough for Debian kernel versions). Backports
+		# carry one series at a time, but only 6.12 is asked for.
+		line=$(suite_kernels "$suite" | awk -v n="$name" 'n != "6.12-bpo" || $2 ~ /^6[.]12[.]/' |
+			sort -V | tail -n 1)
+		[[ -n $line ]] || die "no amd64 linux-headers for '$name' in $suite's index"
 		echo "${line#* }"
 		;;
 	[0-9]*) echo "$name" ;;
-	*) die "unknown kernel name '$name' (6.1, 6.12, newest or a version)" ;;
+	*) die "unknown kernel name '$name' (6.1, 6.12-bpo, 6.12, newest or a version)" ;;
 	esac
+}
+
+# host_is_bookworm: the host runs Debian 12 (bookworm's gcc-12 and glibc).
+host_is_bookworm() {
+	[[ $(. /etc/os-release 2>/dev/null && echo "${VERSION_CODENAME:-}") == bookworm ]]
 }
 
 # kernel_suite KVER: the suite to build KVER's module in (from where it was
@@ -158,9 +173,9 @@ kernel_image() {
 # Fetching -----------------------------------------------------------------
 
 # fetch_kernel KVER: download and unpack the packages of KVER (found in
-# trixie or sid), unless already done.
+# trixie, sid or bookworm-backports), unless already done.
 fetch_kernel() {
-	local kver=$1 dir=$URPT_KERNELS/$1 suite pkgs=() p deb tmp
+	local kver=$1 dir=$URPT_KERNELS/$1 suite pkgs=() p deb tmp build
 	[[ -f $dir/.done ]] && return 0
 	[[ -d /lib/modules/$kver && -d /usr/src/linux-headers-$kver ]] && return 0
 	apt_update
@@ -170,10 +185,20 @@ fetch_kernel() {
 		suite=trixie
 	elif suite_kernels sid | awk -v k="$kver" '$2 == k { f = 1 } END { exit !f }'; then
 		suite=sid
+	elif suite_kernels bookworm-backports | awk -v k="$kver" '$2 == k { f = 1 } END { exit !f }'; then
+		suite=bookworm-backports
 	else
-		die "linux-headers-$kver is in neither trixie's nor sid's index"
+		die "linux-headers-$kver is in none of trixie's, sid's and bookworm-backports' indexes"
 	fi
-	msg "fetching kernel $kver ($suite)"
+	# Where its module is built: the suite's chroot; bookworm-backports
+	# kernels are built with bookworm's own toolchain (gcc-12, glibc 2.36),
+	# which a bookworm host is.
+	build=$suite
+	if [[ $suite == bookworm-backports ]]; then
+		build=bookworm
+		host_is_bookworm && build=host
+	fi
+	msg "fetching kernel $kver ($suite; module built in: $build)"
 	# The headers and image, plus what they depend on inside the kernel's
 	# own source package: linux-headers-*-common, linux-kbuild-*, and
 	# for 7.x the linux-binary/linux-modules/linux-base split of the
@@ -204,7 +229,7 @@ fetch_kernel() {
 		dpkg-deb -x "$deb" "$tmp/root"
 	done
 	fixup_kernel "$kver" "$tmp/root"
-	echo "$suite" >"$tmp/suite"
+	echo "$build" >"$tmp/suite"
 	rm -rf "$dir/root"
 	mv "$tmp/root" "$tmp/packages" "$tmp/suite" "$dir/"
 	rmdir "$tmp"
@@ -259,8 +284,13 @@ chroot_packages() {
 		echo gcc
 	fi
 	grep -q '^CONFIG_DEBUG_INFO_BTF_MODULES=y' "$cfg" && echo dwarves
-	# objtool, the headers' scripts link against libelf at run time.
-	echo libelf1 libssl3t64 zlib1g
+	# objtool, the headers' scripts link against libelf at run time
+	# (bookworm's libssl has no t64 suffix yet).
+	if [[ $(kernel_suite "$kver") == bookworm ]]; then
+		echo libelf1 libssl3 zlib1g
+	else
+		echo libelf1 libssl3t64 zlib1g
+	fi
 }
 
 # make_chroot SUITE PKG...: .cache/chroots/SUITE, made once. A chroot that
@@ -324,7 +354,13 @@ build_module_for() {
 	(cd "$b/kernel" && rm -f ./*.o ./*.ko ./*.mod ./*.mod.c ./.*.cmd Module.symvers modules.order)
 	mkdir -p "$(dirname "$log")"
 	if [[ $suite == host ]]; then
-		make -C "$b/kernel" KDIR="$hdr" W=1 >"$log" 2>&1 || rc=$?
+		# The compiler the kernel was built with, by the name its
+		# .config gives (kbuild warns when the texts differ).
+		local cc
+		cc=$(sed -n 's/^CONFIG_CC_VERSION_TEXT="\([^ ]*\) .*/\1/p' "$hdr/.config")
+		command -v "${cc:-gcc}" >/dev/null ||
+			{ echo "$kver was built with ${cc:-?}, which this host lacks" >"$log"; return 1; }
+		make -C "$b/kernel" KDIR="$hdr" CC="${cc:-gcc}" W=1 >"$log" 2>&1 || rc=$?
 	else
 		local ch=$URPT_CHROOTS/$suite
 		[[ -f $ch/.done ]] || die "no $suite chroot: kernels.sh chroot $suite"

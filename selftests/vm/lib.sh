@@ -367,7 +367,9 @@ build_user() {
 build_module() {
 	local logdir=$1 kver=$2 kdir=/usr/src/linux-headers-$2 vermagic
 	export URPT_KO=
-	if [[ $(kernel_suite "$kver") != host ]]; then
+	# A kernel fetched by kernels.sh (in its suite's chroot, or on the
+	# host for bookworm-backports): its unpacked headers, its build dir.
+	if [[ -n $(kernel_root "$kver") ]]; then
 		build_module_chroot "$logdir" "$kver"
 		return
 	fi
@@ -392,13 +394,16 @@ build_module() {
 
 # build_module_chroot LOGDIR KVER: urpt.ko for a kernel fetched by
 # kernels.sh, built in its suite's chroot with the kernel's own compiler
-# (W=1; no sparse there). The compiler's first errors are shown, and the
+# (W=1; no sparse there), or on the host when that is the kernel's own
+# toolchain (bookworm-backports on bookworm; W=1 too, like the others). The compiler's first errors are shown, and the
 # whole log is kept in LOGDIR/build-module.log and
 # .cache/build/<kver>/build.log (the newest build for that kernel).
 build_module_chroot() {
-	local logdir=$1 kver=$2 suite ko vermagic
+	local logdir=$1 kver=$2 suite ko vermagic where
 	suite=$(kernel_suite "$kver")
-	msg "make -C kernel for $kver in the $suite chroot (W=1)"
+	where="in the $suite chroot"
+	[[ $suite == host ]] && where="on the host"
+	msg "make -C kernel for $kver $where (W=1)"
 	if ! ensure_chroot "$kver" 2>"$logdir/chroot.log"; then
 		sed 's/^/    | /' "$logdir/chroot.log" >&2
 		fail "build: no $suite chroot to build urpt.ko for $kver (see $logdir/chroot.log)"
@@ -408,7 +413,7 @@ build_module_chroot() {
 		cp "$logdir/build-module.log" "$URPT_CACHE/build/$kver/build.log"
 		msg "first errors building urpt.ko for $kver:"
 		first_errors "$logdir/build-module.log" | sed 's/^/    | /' >&2
-		fail "build: urpt.ko for $kver in the $suite chroot (see $logdir/build-module.log)"
+		fail "build: urpt.ko for $kver $where (see $logdir/build-module.log)"
 		return 1
 	fi
 	cp "$logdir/build-module.log" "$URPT_CACHE/build/$kver/build.log"

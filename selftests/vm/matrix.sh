@@ -1,13 +1,15 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# `make check KERNELS="6.1 6.12 newest"`: the whole check suite (check.sh)
+# `make check KERNELS="6.1 6.12-bpo 6.12 newest"`: the whole check suite (check.sh)
 # once per kernel, the same module source built for each.
 #
 #   selftests/vm/matrix.sh NAME...
 #
 # NAME: 6.1 (the installed bookworm kernel, built and booted exactly as by
-# `make check`), 6.12 (trixie's current kernel), newest (sid's newest
-# kernel, resolved from sid's index at each run), or a version. See
+# `make check`), 6.12-bpo (bookworm-backports' newest 6.12 kernel, built
+# on a bookworm host with its gcc-12), 6.12 (trixie's current kernel),
+# newest (sid's newest kernel, resolved from sid's index at each run), or
+# a version. See
 # kernels.sh for where the kernels and build chroots come from.
 #
 #  1. deps.sh --matrix (mmdebstrap on top of check's packages)
@@ -17,8 +19,9 @@
 #  3. for each kernel in turn: URPT_KVER=<kver> check.sh. The userspace is
 #     built on the host (static binaries, the same for every kernel; only
 #     the first run rebuilds anything); urpt.ko is built for the kernel
-#     (6.1: kernel/urpt.ko on the host, W=1 and sparse; others: in the
-#     chroot, W=1, into .cache/build/<kver>/). A module that does not build
+#     (6.1: kernel/urpt.ko on the host, W=1 and sparse; 6.12-bpo: on the
+#     host, W=1; others: in the chroot, W=1; all but 6.1 into
+#     .cache/build/<kver>/). A module that does not build
 #     is a failure and its first compiler errors are shown; the guest then
 #     reports every test that needed it as failed.
 #
