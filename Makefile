@@ -4,7 +4,7 @@
 #   make                 module (against KDIR), liburpt and the urpt CLI
 #   make demo            install what is missing, boot the VM, scripted CLI session
 #   make check           host unit tests + the selftest suite in the VM
-#   make check KERNELS="6.1 6.12 newest"
+#   make check KERNELS="6.1 6.12-bpo 6.12 newest"
 #                        the same, once per kernel (selftests/vm/matrix.sh)
 #   make bench           urpt bench in the VM (one vCPU, qemu -icount): docs/perf.md
 #   make unit            host unit tests only (no kernel needed)
