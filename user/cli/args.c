@@ -30,3 +30,55 @@ void cli_parse_count(struct argp_state *state, const char *option,
 			   option, (unsigned long long)min,
 			   (unsigned long long)max, arg);
 }
+
+/* The one positional argument: a second one is a usage error. */
+void cli_parse_arg(struct argp_state *state, char *arg, const char **dst)
+{
+	if (*dst)
+		argp_error(state, "unexpected argument '%s'", arg);
+	*dst = arg;
+}
+
+void cli_need_dev(struct argp_state *state, const char *dev)
+{
+	if (!dev)
+		argp_error(state, "missing DEV (/dev/urptN or N)");
+}
+
+/*
+ * DEV, --verbose and the options of struct io_mode, for the commands on
+ * a data node; called for the keys a command's own parser leaves.
+ * Options a command does not list never reach it.
+ */
+error_t cli_parse_node(int key, char *arg, struct argp_state *state,
+		       struct cli_node_args *n)
+{
+	switch (key) {
+	case CLI_OPT_FUA:
+		n->mode.fua = true;
+		return 0;
+	case CLI_OPT_BOUNCE:
+		n->mode.bounce = true;
+		return 0;
+	case CLI_OPT_NO_UNMAP:
+		n->mode.no_unmap = true;
+		return 0;
+	case CLI_OPT_FIXED:
+		n->mode.fixed = true;
+		return 0;
+	case CLI_OPT_POLL:
+		n->mode.poll = true;
+		return 0;
+	case 'v':
+	case CLI_OPT_DETAILS:
+		n->verbose = true;
+		return 0;
+	case ARGP_KEY_ARG:
+		cli_parse_arg(state, arg, &n->dev);
+		return 0;
+	case ARGP_KEY_END:
+		cli_need_dev(state, n->dev);
+		return 0;
+	}
+	return ARGP_ERR_UNKNOWN;
+}

@@ -23,6 +23,11 @@ enum cli_exit {
 	"an error, or the input or output could not be used), 2 usage error "	\
 	"(bad arguments), 3 could not open the device or the control node."
 
+/* The --help tail of the commands that take a SIZE. */
+#define CLI_SIZE_DOC							\
+	"\vSIZE is a number of bytes, optionally followed by k, M, G, T or "	\
+	"KiB, MiB, GiB, TiB (powers of 1024). " CLI_EXIT_DOC
+
 /* Options given before the command, e.g. urpt -v read ... */
 struct cli_global {
 	bool verbose;
@@ -60,6 +65,18 @@ void cli_parse_size(struct argp_state *state, const char *option,
 void cli_parse_count(struct argp_state *state, const char *option,
 		     const char *arg, uint64_t min, uint64_t max,
 		     uint64_t *value);
+void cli_parse_arg(struct argp_state *state, char *arg, const char **dst);
+void cli_need_dev(struct argp_state *state, const char *dev);
+
+/* What the commands on a data node share: DEV, -v, how commands are sent. */
+struct cli_node_args {
+	const char *dev;
+	struct io_mode mode;
+	bool verbose;
+};
+
+error_t cli_parse_node(int key, char *arg, struct argp_state *state,
+		       struct cli_node_args *n);
 
 /* --fixed and --poll of read, write and verify */
 #define CLI_OPT_FIXED		0x101
@@ -79,6 +96,8 @@ void cli_parse_count(struct argp_state *state, const char *option,
 
 /* report.c: messages on stderr, all starting with "urpt: " */
 void report(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void report_errno(int err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 const char *errno_name(int err);
 const char *errno_text(int err);
 void report_cmd_error(const char *dev, uint32_t cmd_op, unsigned int ctx,
@@ -99,6 +118,8 @@ struct cli_dev {
 
 int cli_dev_open(struct cli_dev *d, const char *arg, int open_flags,
 		 bool verbose);
+int cli_dev_start(struct cli_dev *d, const struct cli_node_args *n,
+		  int open_flags, uint32_t cmd_op, struct urpt_info *info);
 void cli_dev_close(struct cli_dev *d);
 int cli_dev_info(struct cli_dev *d, struct urpt_info *info);
 int cli_dev_read(struct cli_dev *d, void *buf, uint32_t len, uint64_t offset);
@@ -110,6 +131,11 @@ int cli_dev_write_zeroes(struct cli_dev *d, uint32_t len, uint64_t offset);
 int cli_dev_need(struct cli_dev *d, const struct urpt_info *info,
 		 uint32_t cmd_op);
 int cli_dev_io_ring(struct cli_dev *d, unsigned int depth);
+int cli_dev_data_ring(struct cli_dev *d);
+int cli_dev_buffer(struct cli_dev *d, const struct urpt_info *info,
+		   uint32_t len, void **buf);
+void cli_dev_report_partial(struct cli_dev *d, const char *what,
+			    uint64_t done, uint64_t total);
 int cli_dev_register(struct cli_dev *d, const struct iovec *iov,
 		     unsigned int nr);
 int cli_dev_done(struct cli_dev *d, uint32_t cmd_op, uint64_t offset,

@@ -32,9 +32,7 @@ static error_t parse_attach(int key, char *arg, struct argp_state *state)
 		a->flags |= URPT_ATTACH_SHARED;
 		return 0;
 	case ARGP_KEY_ARG:
-		if (a->path)
-			argp_error(state, "unexpected argument '%s'", arg);
-		a->path = arg;
+		cli_parse_arg(state, arg, &a->path);
 		return 0;
 	case ARGP_KEY_NO_ARGS:
 		argp_error(state, "missing PATH of the block disk");

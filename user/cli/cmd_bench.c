@@ -193,9 +193,7 @@ static error_t parse_bench(int key, char *arg, struct argp_state *state)
 		a->json = true;
 		return 0;
 	case ARGP_KEY_ARG:
-		if (a->dev)
-			argp_error(state, "unexpected argument '%s'", arg);
-		a->dev = arg;
+		cli_parse_arg(state, arg, &a->dev);
 		return 0;
 	case ARGP_KEY_END:
 		if (!a->dev)
@@ -216,9 +214,7 @@ static const struct argp bench_argp = {
 			  "reaping; for the urpt engine also the same figures of "
 			  "the driver's time from the completion's CQE32 word. A "
 			  "progress line is drawn on stderr when it is a terminal."
-			  "\vSIZE is a number of bytes, optionally followed by "
-			  "k, M, G, T or KiB, MiB, GiB, TiB (powers of 1024). "
-			  CLI_EXIT_DOC,
+			  CLI_SIZE_DOC,
 };
 
 /* What every job shares: the device, the plan, how to send I/O. */

@@ -16,13 +16,11 @@ static error_t parse_detach(int key, char *arg, struct argp_state *state)
 
 	switch (key) {
 	case ARGP_KEY_ARG:
-		if (a->name)
-			argp_error(state, "unexpected argument '%s'", arg);
+		cli_parse_arg(state, arg, &a->name);
 		if (!parse_urpt_index(arg, &a->index))
 			argp_error(state,
 				   "invalid device '%s': expected N or /dev/urptN",
 				   arg);
-		a->name = arg;
 		return 0;
 	case ARGP_KEY_NO_ARGS:
 		argp_error(state, "missing the device to detach (N or /dev/urptN)");

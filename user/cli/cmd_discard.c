@@ -10,13 +10,11 @@
 #include "cli.h"
 
 struct discard_args {
-	const char *dev;
+	struct cli_node_args node;
 	uint64_t offset;
 	uint64_t length;
 	bool have_offset;
 	bool have_length;
-	bool no_unmap;
-	bool verbose;
 };
 
 #define DISCARD_RANGE_OPTIONS(verb)					\
@@ -55,21 +53,8 @@ static error_t parse_discard(int key, char *arg, struct argp_state *state)
 		cli_parse_size(state, "--length", arg, &a->length);
 		a->have_length = true;
 		return 0;
-	case CLI_OPT_NO_UNMAP:
-		a->no_unmap = true;
-		return 0;
-	case 'v':
-	case CLI_OPT_DETAILS:
-		a->verbose = true;
-		return 0;
-	case ARGP_KEY_ARG:
-		if (a->dev)
-			argp_error(state, "unexpected argument '%s'", arg);
-		a->dev = arg;
-		return 0;
 	case ARGP_KEY_END:
-		if (!a->dev)
-			argp_error(state, "missing DEV (/dev/urptN or N)");
+		cli_need_dev(state, a->node.dev);
 		/* No defaults: both destroy data. */
 		if (!a->have_offset)
 			argp_error(state, "missing --offset");
@@ -77,12 +62,8 @@ static error_t parse_discard(int key, char *arg, struct argp_state *state)
 			argp_error(state, "missing --length");
 		return 0;
 	}
-	return ARGP_ERR_UNKNOWN;
+	return cli_parse_node(key, arg, state, &a->node);
 }
-
-#define DISCARD_DOC_TAIL						\
-	"\vSIZE is a number of bytes, optionally followed by k, M, G, T or "	\
-	"KiB, MiB, GiB, TiB (powers of 1024). " CLI_EXIT_DOC
 
 static const struct argp discard_argp = {
 	.options	= discard_options,
@@ -93,7 +74,7 @@ static const struct argp discard_argp = {
 			  "commands of at most the disk's max discard. What the "
 			  "range reads afterwards is up to the disk. Fails with "
 			  "exit status 1 on a disk without the 'discard' feature."
-			  DISCARD_DOC_TAIL,
+			  CLI_SIZE_DOC,
 };
 
 static const struct argp write_zeroes_argp = {
@@ -106,7 +87,7 @@ static const struct argp write_zeroes_argp = {
 			  "disk may deallocate the range unless --no-unmap is "
 			  "given. Fails with exit status 1 on a disk without the "
 			  "'write-zeroes' feature."
-			  DISCARD_DOC_TAIL,
+			  CLI_SIZE_DOC,
 };
 
 static int discard_range(struct cli_dev *d, const struct urpt_info *info,
@@ -127,10 +108,7 @@ static int discard_range(struct cli_dev *d, const struct urpt_info *info,
 		ret = zeroes ? cli_dev_write_zeroes(d, len, a->offset + done) :
 			       cli_dev_discard(d, len, a->offset + done);
 		if (ret) {
-			if (done)
-				report("%s: %llu of %llu bytes were done before the error",
-				       d->path, (unsigned long long)done,
-				       (unsigned long long)a->length);
+			cli_dev_report_partial(d, "done", done, a->length);
 			return ret;
 		}
 		done += len;
@@ -141,7 +119,7 @@ static int discard_range(struct cli_dev *d, const struct urpt_info *info,
 static int run_discard(int argc, char **argv, const struct cli_global *global,
 		       uint32_t cmd_op)
 {
-	struct discard_args a = { .verbose = global->verbose };
+	struct discard_args a = { .node.verbose = global->verbose };
 	struct urpt_info info;
 	struct cli_dev d;
 	int ret;
@@ -149,14 +127,10 @@ static int run_discard(int argc, char **argv, const struct cli_global *global,
 	argp_parse(cmd_op == URPT_CMD_DISCARD ? &discard_argp :
 						 &write_zeroes_argp,
 		   argc, argv, 0, NULL, &a);
-	ret = cli_dev_open(&d, a.dev, O_RDWR, a.verbose);
+	ret = cli_dev_start(&d, &a.node, O_RDWR, cmd_op, &info);
 	if (ret)
 		return ret;
-	d.mode.no_unmap = a.no_unmap;
-	ret = cli_dev_info(&d, &info);
-	if (!ret)
-		ret = cli_dev_need(&d, &info, cmd_op);
-	if (!ret && !a.length) {
+	if (!a.length) {
 		report("%s: --length is 0: nothing to %s", d.path,
 		       cmd_op == URPT_CMD_DISCARD ? "discard" : "zero");
 		ret = CLI_EXIT_USAGE;

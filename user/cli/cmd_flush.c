@@ -4,8 +4,7 @@
 #include "cli.h"
 
 struct flush_args {
-	const char *dev;
-	bool verbose;
+	struct cli_node_args node;
 };
 
 static const struct argp_option flush_options[] = {
@@ -17,21 +16,7 @@ static error_t parse_flush(int key, char *arg, struct argp_state *state)
 {
 	struct flush_args *a = state->input;
 
-	switch (key) {
-	case 'v':
-	case CLI_OPT_DETAILS:
-		a->verbose = true;
-		return 0;
-	case ARGP_KEY_ARG:
-		if (a->dev)
-			argp_error(state, "unexpected argument '%s'", arg);
-		a->dev = arg;
-		return 0;
-	case ARGP_KEY_NO_ARGS:
-		argp_error(state, "missing DEV (/dev/urptN or N)");
-		return 0;
-	}
-	return ARGP_ERR_UNKNOWN;
+	return cli_parse_node(key, arg, state, &a->node);
 }
 
 static const struct argp flush_argp = {
@@ -46,12 +31,13 @@ static const struct argp flush_argp = {
 
 int cmd_flush(int argc, char **argv, const struct cli_global *global)
 {
-	struct flush_args a = { .verbose = global->verbose };
+	struct flush_args a = { .node.verbose = global->verbose };
 	struct cli_dev d;
 	int ret;
 
 	argp_parse(&flush_argp, argc, argv, 0, NULL, &a);
-	ret = cli_dev_open(&d, a.dev, O_RDWR, a.verbose);
+	/* No INFO: nothing is sent but the FLUSH. */
+	ret = cli_dev_open(&d, a.node.dev, O_RDWR, a.node.verbose);
 	if (ret)
 		return ret;
 	ret = cli_dev_flush(&d);

@@ -6,9 +6,8 @@
 #include "size.h"
 
 struct info_args {
-	const char *dev;
+	struct cli_node_args node;
 	bool json;
-	bool verbose;
 };
 
 static const struct argp_option info_options[] = {
@@ -25,20 +24,8 @@ static error_t parse_info(int key, char *arg, struct argp_state *state)
 	case 'j':
 		a->json = true;
 		return 0;
-	case 'v':
-	case CLI_OPT_DETAILS:
-		a->verbose = true;
-		return 0;
-	case ARGP_KEY_ARG:
-		if (a->dev)
-			argp_error(state, "unexpected argument '%s'", arg);
-		a->dev = arg;
-		return 0;
-	case ARGP_KEY_NO_ARGS:
-		argp_error(state, "missing DEV (/dev/urptN or N)");
-		return 0;
 	}
-	return ARGP_ERR_UNKNOWN;
+	return cli_parse_node(key, arg, state, &a->node);
 }
 
 static const struct argp info_argp = {
@@ -103,24 +90,21 @@ static void print_info_text(const char *dev, const struct urpt_info *info,
 
 int cmd_info(int argc, char **argv, const struct cli_global *global)
 {
-	struct info_args a = { .verbose = global->verbose };
+	struct info_args a = { .node.verbose = global->verbose };
 	char disk[URPT_DISK_NAME_LEN + 1];
 	struct urpt_info info;
 	struct cli_dev d;
 	int ret;
 
 	argp_parse(&info_argp, argc, argv, 0, NULL, &a);
-	ret = cli_dev_open(&d, a.dev, O_RDONLY, a.verbose);
+	ret = cli_dev_start(&d, &a.node, O_RDONLY, 0, &info);
 	if (ret)
 		return ret;
-	ret = cli_dev_info(&d, &info);
-	if (!ret) {
-		copy_disk_name(disk, info.disk_name);
-		if (a.json)
-			print_info_json(d.path, &info, disk);
-		else
-			print_info_text(d.path, &info, disk);
-	}
+	copy_disk_name(disk, info.disk_name);
+	if (a.json)
+		print_info_json(d.path, &info, disk);
+	else
+		print_info_text(d.path, &info, disk);
 	cli_dev_close(&d);
-	return ret;
+	return CLI_EXIT_OK;
 }

@@ -6,13 +6,11 @@
 #include "cli.h"
 
 struct read_args {
-	const char *dev;
+	struct cli_node_args node;
 	uint64_t offset;
 	uint64_t length;
 	bool have_length;
 	const char *output;
-	struct io_mode mode;
-	bool verbose;
 };
 
 static const struct argp_option read_options[] = {
@@ -47,32 +45,13 @@ static error_t parse_read(int key, char *arg, struct argp_state *state)
 	case 'f':
 		a->output = arg;
 		return 0;
-	case CLI_OPT_BOUNCE:
-		a->mode.bounce = true;
-		return 0;
-	case CLI_OPT_FIXED:
-		a->mode.fixed = true;
-		return 0;
-	case CLI_OPT_POLL:
-		a->mode.poll = true;
-		return 0;
-	case 'v':
-	case CLI_OPT_DETAILS:
-		a->verbose = true;
-		return 0;
-	case ARGP_KEY_ARG:
-		if (a->dev)
-			argp_error(state, "unexpected argument '%s'", arg);
-		a->dev = arg;
-		return 0;
 	case ARGP_KEY_END:
-		if (!a->dev)
-			argp_error(state, "missing DEV (/dev/urptN or N)");
+		cli_need_dev(state, a->node.dev);
 		if (!a->have_length)
 			argp_error(state, "missing --length");
 		return 0;
 	}
-	return ARGP_ERR_UNKNOWN;
+	return cli_parse_node(key, arg, state, &a->node);
 }
 
 static const struct argp read_argp = {
@@ -83,9 +62,7 @@ static const struct argp read_argp = {
 			  "(/dev/urptN, or just N) to stdout or a file, in "
 			  "commands of at most the device's max transfer, one "
 			  "at a time."
-			  "\vSIZE is a number of bytes, optionally followed by "
-			  "k, M, G, T or KiB, MiB, GiB, TiB (powers of 1024). "
-			  CLI_EXIT_DOC,
+			  CLI_SIZE_DOC,
 };
 
 static int open_output(const char *path)
@@ -95,12 +72,8 @@ static int open_output(const char *path)
 	if (!path)
 		return STDOUT_FILENO;
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		int err = errno;
-
-		report("%s: cannot open for writing: %s (%s)", path,
-		       errno_text(err), errno_name(err));
-	}
+	if (fd < 0)
+		report_errno(errno, "%s: cannot open for writing", path);
 	return fd;
 }
 
@@ -110,20 +83,11 @@ static int read_range(struct cli_dev *d, const struct urpt_info *info,
 	uint32_t max = cli_dev_chunk(d, info, a->length);
 	uint64_t done = 0;
 	void *buf;
-	int ret = CLI_EXIT_OK;
+	int ret;
 
 	if (!max)
 		return CLI_EXIT_FAILED;
-	buf = alloc_io_buffer(max, info->dma_alignment);
-	if (!buf) {
-		report("%s: cannot allocate %u bytes", d->path, max);
-		return CLI_EXIT_FAILED;
-	}
-	if (d->mode.fixed) {
-		struct iovec iov = { .iov_base = buf, .iov_len = max };
-
-		ret = cli_dev_register(d, &iov, 1);
-	}
+	ret = cli_dev_buffer(d, info, max, &buf);
 	while (!ret && done < a->length) {
 		uint32_t len = cli_dev_chunk(d, info, a->length - done);
 		int err;
@@ -133,9 +97,8 @@ static int read_range(struct cli_dev *d, const struct urpt_info *info,
 			break;
 		err = write_all(out, buf, len);
 		if (err) {
-			report("%s: write: %s (%s)",
-			       a->output ? a->output : "stdout",
-			       errno_text(err), errno_name(err));
+			report_errno(err, "%s: write",
+				     a->output ? a->output : "stdout");
 			ret = CLI_EXIT_FAILED;
 			break;
 		}
@@ -151,10 +114,7 @@ static int close_output(int out, const char *path)
 		return CLI_EXIT_OK;
 	/* Errors of delayed writes show up here. */
 	if (close(out)) {
-		int err = errno;
-
-		report("%s: close: %s (%s)", path, errno_text(err),
-		       errno_name(err));
+		report_errno(errno, "%s: close", path);
 		return CLI_EXIT_FAILED;
 	}
 	return CLI_EXIT_OK;
@@ -162,28 +122,18 @@ static int close_output(int out, const char *path)
 
 int cmd_read(int argc, char **argv, const struct cli_global *global)
 {
-	struct read_args a = { .verbose = global->verbose };
+	struct read_args a = { .node.verbose = global->verbose };
 	struct urpt_info info;
 	struct cli_dev d;
 	int ret, closed, out;
 
 	argp_parse(&read_argp, argc, argv, 0, NULL, &a);
-	ret = cli_dev_open(&d, a.dev, O_RDONLY, a.verbose);
+	ret = cli_dev_start(&d, &a.node, O_RDONLY, URPT_CMD_READ, &info);
 	if (ret)
 		return ret;
-	d.mode = a.mode;
-	ret = cli_dev_info(&d, &info);
-	if (ret)
-		goto out;
-	ret = cli_dev_need(&d, &info, URPT_CMD_READ);
-	if (ret)
-		goto out;
-	if (a.mode.poll || a.mode.fixed) {
-		ret = cli_dev_io_ring(&d, 2);
-		if (ret)
-			goto out;
-	}
-	ret = cli_dev_check_range(&d, &info, false, a.offset, a.length);
+	ret = cli_dev_data_ring(&d);
+	if (!ret)
+		ret = cli_dev_check_range(&d, &info, false, a.offset, a.length);
 	if (ret)
 		goto out;
 	/* Only now, so that a bad device or range leaves the file alone. */

@@ -25,14 +25,11 @@
 #define VERIFY_BUFFER_ALIGN	4096
 
 struct verify_args {
-	const char *dev;
+	struct cli_node_args node;
 	struct plan_request req;
 	uint64_t depth;
 	uint64_t seed;
 	bool have_seed;
-	bool fixed;
-	bool poll;
-	bool verbose;
 };
 
 static const struct argp_option verify_options[] = {
@@ -80,27 +77,8 @@ static error_t parse_verify(int key, char *arg, struct argp_state *state)
 		cli_parse_count(state, "--seed", arg, 0, UINT64_MAX, &a->seed);
 		a->have_seed = true;
 		return 0;
-	case CLI_OPT_FIXED:
-		a->fixed = true;
-		return 0;
-	case CLI_OPT_POLL:
-		a->poll = true;
-		return 0;
-	case 'v':
-	case CLI_OPT_DETAILS:
-		a->verbose = true;
-		return 0;
-	case ARGP_KEY_ARG:
-		if (a->dev)
-			argp_error(state, "unexpected argument '%s'", arg);
-		a->dev = arg;
-		return 0;
-	case ARGP_KEY_END:
-		if (!a->dev)
-			argp_error(state, "missing DEV (/dev/urptN or N)");
-		return 0;
 	}
-	return ARGP_ERR_UNKNOWN;
+	return cli_parse_node(key, arg, state, &a->node);
 }
 
 static const struct argp verify_argp = {
@@ -115,9 +93,7 @@ static const struct argp verify_argp = {
 			  "a mismatch, the first differing offset with the "
 			  "expected and the read byte on stderr, and exits 1. A "
 			  "progress line is drawn on stderr when it is a terminal."
-			  "\vSIZE is a number of bytes, optionally followed by "
-			  "k, M, G, T or KiB, MiB, GiB, TiB (powers of 1024). "
-			  CLI_EXIT_DOC,
+			  CLI_SIZE_DOC,
 };
 
 struct verify_slot {
@@ -239,8 +215,8 @@ static int verify_pass(struct verify_run *v, bool write, double *secs)
 		} while (ret == -EINTR);
 		if (ret < 0) {
 			progress_clear(&v->progress);
-			report("%s: io_uring_submit_and_wait: %s (%s)",
-			       v->d->path, errno_text(ret), errno_name(ret));
+			report_errno(ret, "%s: io_uring_submit_and_wait",
+				     v->d->path);
 			/* Commands may still be in flight: keep the buffers. */
 			exit(CLI_EXIT_FAILED);
 		}
@@ -358,8 +334,8 @@ static int verify_run(struct verify_run *v, const struct verify_args *a)
 int cmd_verify(int argc, char **argv, const struct cli_global *global)
 {
 	struct verify_args a = {
+		.node.verbose	= global->verbose,
 		.depth		= VERIFY_DEFAULT_DEPTH,
-		.verbose	= global->verbose,
 	};
 	struct verify_run v = { 0 };
 	struct urpt_info info;
@@ -368,21 +344,18 @@ int cmd_verify(int argc, char **argv, const struct cli_global *global)
 	int ret;
 
 	argp_parse(&verify_argp, argc, argv, 0, NULL, &a);
-	ret = cli_dev_open(&d, a.dev, O_RDWR, a.verbose);
+	/* The plan is checked before what the disk can do. */
+	ret = cli_dev_start(&d, &a.node, O_RDWR, 0, &info);
 	if (ret)
 		return ret;
-	d.mode.fixed = a.fixed;
-	d.mode.poll = a.poll;
 	v.d = &d;
 	v.seed = a.have_seed ? a.seed : random_seed();
-	ret = cli_dev_info(&d, &info);
-	if (!ret)
-		ret = verify_plan(&d, &info, &a, &v.plan);
+	ret = verify_plan(&d, &info, &a, &v.plan);
 	if (!ret)
 		ret = cli_dev_need(&d, &info, URPT_CMD_WRITE);
 	if (ret)
 		goto out;
-	if (a.poll && a.verbose && !(info.features & URPT_FEAT_POLL))
+	if (d.mode.poll && d.verbose && !(info.features & URPT_FEAT_POLL))
 		report("%s: the disk has no poll queues: commands complete by interrupt",
 		       d.path);
 	v.nslots = a.depth < v.plan.blocks ? a.depth : v.plan.blocks;

@@ -8,12 +8,10 @@
 #include "cli.h"
 
 struct write_args {
-	const char *dev;
+	struct cli_node_args node;
 	uint64_t offset;
 	bool have_offset;
 	const char *input;
-	struct io_mode mode;
-	bool verbose;
 };
 
 static const struct argp_option write_options[] = {
@@ -46,36 +44,14 @@ static error_t parse_write(int key, char *arg, struct argp_state *state)
 	case 'f':
 		a->input = arg;
 		return 0;
-	case CLI_OPT_FUA:
-		a->mode.fua = true;
-		return 0;
-	case CLI_OPT_BOUNCE:
-		a->mode.bounce = true;
-		return 0;
-	case CLI_OPT_FIXED:
-		a->mode.fixed = true;
-		return 0;
-	case CLI_OPT_POLL:
-		a->mode.poll = true;
-		return 0;
-	case 'v':
-	case CLI_OPT_DETAILS:
-		a->verbose = true;
-		return 0;
-	case ARGP_KEY_ARG:
-		if (a->dev)
-			argp_error(state, "unexpected argument '%s'", arg);
-		a->dev = arg;
-		return 0;
 	case ARGP_KEY_END:
-		if (!a->dev)
-			argp_error(state, "missing DEV (/dev/urptN or N)");
+		cli_need_dev(state, a->node.dev);
 		/* No default: a forgotten offset would overwrite sector 0. */
 		if (!a->have_offset)
 			argp_error(state, "missing --offset");
 		return 0;
 	}
-	return ARGP_ERR_UNKNOWN;
+	return cli_parse_node(key, arg, state, &a->node);
 }
 
 static const struct argp write_argp = {
@@ -88,9 +64,7 @@ static const struct argp write_argp = {
 			  "must be a multiple of the logical block size: nothing "
 			  "is padded. Data may sit in the disk's volatile cache "
 			  "until 'urpt flush'."
-			  "\vSIZE is a number of bytes, optionally followed by "
-			  "k, M, G, T or KiB, MiB, GiB, TiB (powers of 1024). "
-			  CLI_EXIT_DOC,
+			  CLI_SIZE_DOC,
 };
 
 /* The whole input, in a buffer aligned for the disk. */
@@ -103,9 +77,7 @@ static int read_input(const char *path, uint32_t dma_alignment, void **buf,
 	if (path) {
 		fd = open(path, O_RDONLY | O_CLOEXEC);
 		if (fd < 0) {
-			ret = -errno;
-			report("%s: cannot open: %s (%s)", name,
-			       errno_text(ret), errno_name(ret));
+			report_errno(errno, "%s: cannot open", name);
 			return CLI_EXIT_FAILED;
 		}
 	}
@@ -113,8 +85,7 @@ static int read_input(const char *path, uint32_t dma_alignment, void **buf,
 	if (path)
 		close(fd);
 	if (ret) {
-		report("%s: read: %s (%s)", name, errno_text(ret),
-		       errno_name(ret));
+		report_errno(ret, "%s: read", name);
 		return CLI_EXIT_FAILED;
 	}
 	return CLI_EXIT_OK;
@@ -126,31 +97,23 @@ static int read_input(const char *path, uint32_t dma_alignment, void **buf,
  * more than io_uring allows (1 GiB per buffer).
  */
 static int write_staging(struct cli_dev *d, const struct urpt_info *info,
-			 size_t length, char **staging)
+			 size_t length, void **staging)
 {
 	uint32_t max = cli_dev_chunk(d, info, length);
-	struct iovec iov;
 
 	*staging = NULL;
 	if (!d->mode.fixed)
 		return CLI_EXIT_OK;
 	if (!max)
 		return CLI_EXIT_FAILED;
-	*staging = alloc_io_buffer(max, info->dma_alignment);
-	if (!*staging) {
-		report("%s: cannot allocate %u bytes", d->path, max);
-		return CLI_EXIT_FAILED;
-	}
-	iov.iov_base = *staging;
-	iov.iov_len = max;
-	return cli_dev_register(d, &iov, 1);
+	return cli_dev_buffer(d, info, max, staging);
 }
 
 static int write_range(struct cli_dev *d, const struct urpt_info *info,
 		       uint64_t offset, const char *buf, size_t length)
 {
 	uint64_t done = 0;
-	char *staging;
+	void *staging;
 	int ret = write_staging(d, info, length, &staging);
 
 	while (!ret && done < length) {
@@ -168,10 +131,7 @@ static int write_range(struct cli_dev *d, const struct urpt_info *info,
 		ret = cli_dev_write(d, data, len, offset + done);
 		if (ret) {
 			/* Earlier commands did reach the disk: say how much. */
-			if (done)
-				report("%s: %llu of %llu bytes were written before the error",
-				       d->path, (unsigned long long)done,
-				       (unsigned long long)length);
+			cli_dev_report_partial(d, "written", done, length);
 			break;
 		}
 		done += len;
@@ -182,7 +142,7 @@ static int write_range(struct cli_dev *d, const struct urpt_info *info,
 
 int cmd_write(int argc, char **argv, const struct cli_global *global)
 {
-	struct write_args a = { .verbose = global->verbose };
+	struct write_args a = { .node.verbose = global->verbose };
 	struct urpt_info info;
 	struct cli_dev d;
 	void *buf = NULL;
@@ -190,16 +150,9 @@ int cmd_write(int argc, char **argv, const struct cli_global *global)
 	int ret;
 
 	argp_parse(&write_argp, argc, argv, 0, NULL, &a);
-	ret = cli_dev_open(&d, a.dev, O_RDWR, a.verbose);
+	ret = cli_dev_start(&d, &a.node, O_RDWR, URPT_CMD_WRITE, &info);
 	if (ret)
 		return ret;
-	d.mode = a.mode;
-	ret = cli_dev_info(&d, &info);
-	if (ret)
-		goto out;
-	ret = cli_dev_need(&d, &info, URPT_CMD_WRITE);
-	if (ret)
-		goto out;
 	/* A bad offset is known before reading a possibly long input. */
 	ret = cli_dev_check_range(&d, &info, true, a.offset,
 				  info.logical_block_size);
@@ -209,13 +162,10 @@ int cmd_write(int argc, char **argv, const struct cli_global *global)
 	if (ret)
 		goto out;
 	ret = cli_dev_check_range(&d, &info, true, a.offset, len);
+	if (!ret)
+		ret = cli_dev_data_ring(&d);
 	if (ret)
 		goto out;
-	if (a.mode.poll || a.mode.fixed) {
-		ret = cli_dev_io_ring(&d, 2);
-		if (ret)
-			goto out;
-	}
 	ret = write_range(&d, &info, a.offset, buf, len);
 out:
 	free(buf);

@@ -21,6 +21,18 @@ void report(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+/* report(), then ": TEXT (NAME)" of err (-errno or errno). */
+void report_errno(int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("urpt: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, ": %s (%s)\n", errno_text(err), errno_name(err));
+}
+
 /* "ENOSPC" for -ENOSPC or ENOSPC. */
 const char *errno_name(int err)
 {

@@ -45,6 +45,27 @@ int cli_dev_open(struct cli_dev *d, const char *arg, int open_flags,
 	return CLI_EXIT_OK;
 }
 
+/*
+ * How every data command starts: open DEV (open_flags), take the mode of
+ * its options, read INFO and, unless cmd_op is 0, refuse what the disk
+ * cannot do. On failure d is closed again and the exit code returned.
+ */
+int cli_dev_start(struct cli_dev *d, const struct cli_node_args *n,
+		  int open_flags, uint32_t cmd_op, struct urpt_info *info)
+{
+	int ret = cli_dev_open(d, n->dev, open_flags, n->verbose);
+
+	if (ret)
+		return ret;
+	d->mode = n->mode;
+	ret = cli_dev_info(d, info);
+	if (!ret && cmd_op)
+		ret = cli_dev_need(d, info, cmd_op);
+	if (ret)
+		cli_dev_close(d);
+	return ret;
+}
+
 void cli_dev_close(struct cli_dev *d)
 {
 	/* Unregisters the buffers too. */
@@ -226,13 +247,52 @@ int cli_dev_io_ring(struct cli_dev *d, unsigned int depth)
 				  d->mode.poll ? IORING_SETUP_IOPOLL : 0);
 
 	if (ret < 0) {
-		report("%s: cannot set up a ring of %u entries%s: %s (%s)",
-		       d->path, depth, d->mode.poll ? " with IOPOLL" : "",
-		       errno_text(ret), errno_name(ret));
+		report_errno(ret, "%s: cannot set up a ring of %u entries%s",
+			     d->path, depth,
+			     d->mode.poll ? " with IOPOLL" : "");
 		return CLI_EXIT_FAILED;
 	}
 	d->has_io = true;
 	return CLI_EXIT_OK;
+}
+
+/* The ring of one command at a time of read and write's --fixed, --poll. */
+int cli_dev_data_ring(struct cli_dev *d)
+{
+	if (!d->mode.poll && !d->mode.fixed)
+		return CLI_EXIT_OK;
+	return cli_dev_io_ring(d, 2);
+}
+
+/*
+ * A buffer of len bytes aligned for the disk, registered under --fixed
+ * as buffer 0. *buf is for the caller to free, whatever is returned.
+ */
+int cli_dev_buffer(struct cli_dev *d, const struct urpt_info *info,
+		   uint32_t len, void **buf)
+{
+	struct iovec iov;
+
+	*buf = alloc_io_buffer(len, info->dma_alignment);
+	if (!*buf) {
+		report("%s: cannot allocate %u bytes", d->path, len);
+		return CLI_EXIT_FAILED;
+	}
+	if (!d->mode.fixed)
+		return CLI_EXIT_OK;
+	iov.iov_base = *buf;
+	iov.iov_len = len;
+	return cli_dev_register(d, &iov, 1);
+}
+
+/* After a failed command: how much of the range the earlier ones did. */
+void cli_dev_report_partial(struct cli_dev *d, const char *what,
+			    uint64_t done, uint64_t total)
+{
+	if (done)
+		report("%s: %llu of %llu bytes were %s before the error",
+		       d->path, (unsigned long long)done,
+		       (unsigned long long)total, what);
 }
 
 int cli_dev_register(struct cli_dev *d, const struct iovec *iov,
