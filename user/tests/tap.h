@@ -36,5 +36,6 @@ void test_pattern(void);
 void test_plan(void);
 void test_iomode(void);
 void test_bench(void);
+void test_args(void);
 
 #endif

@@ -21,5 +21,6 @@ int main(void)
 	test_plan();
 	test_iomode();
 	test_bench();
+	test_args();
 	return tap_finish();
 }
