@@ -82,7 +82,9 @@ int urpt_bounce_build(struct urpt_bio_list *list, struct block_device *bdev,
 		ub = urpt_bio_alloc(list, bdev,
 				    min_t(size_t, DIV_ROUND_UP(left, PAGE_SIZE),
 					  BIO_MAX_VECS),
-				    opf, sector, GFP_KERNEL);
+				    opf, sector,
+				    /* no waiting on the reserve: see io.c */
+				    list->nr ? GFP_NOWAIT : GFP_KERNEL);
 		if (!ub) {
 			if (!list->head)
 				kfree(bounce);

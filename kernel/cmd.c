@@ -13,6 +13,7 @@
 /* A command's properties: which flags it takes, whether it writes. */
 struct urpt_op {
 	u32	flags;		/* URPT_F_* the command accepts */
+	bool	reads;		/* needs the node open for reading */
 	bool	writes;		/* needs the node open for writing */
 	bool	fixed;		/* may use a registered buffer */
 };
@@ -20,7 +21,7 @@ struct urpt_op {
 static const struct urpt_op *urpt_op(u32 cmd_op)
 {
 	static const struct urpt_op info = { },
-		read = { .flags = URPT_F_BOUNCE, .fixed = true },
+		read = { .flags = URPT_F_BOUNCE, .reads = true, .fixed = true },
 		write = { .flags = URPT_F_FUA | URPT_F_BOUNCE, .writes = true,
 			  .fixed = true },
 		flush = { .writes = true },
@@ -99,7 +100,7 @@ static u32 urpt_max_ranged(struct block_device *bdev, unsigned int disk_max)
 
 static u64 urpt_features(struct block_device *bdev, bool writable)
 {
-	u64 features = URPT_FEAT_FIXED | URPT_FEAT_NOWAIT;
+	u64 features = URPT_FEAT_FIXED;
 
 	if (!writable)
 		features |= URPT_FEAT_READ_ONLY;
@@ -117,6 +118,8 @@ static u64 urpt_features(struct block_device *bdev, bool writable)
 		features |= URPT_FEAT_WRITE_ZEROES;
 	if (urpt_bdev_can_poll(bdev))
 		features |= URPT_FEAT_POLL;
+	if (bdev_nowait(bdev))
+		features |= URPT_FEAT_NOWAIT;
 	return features;
 }
 
@@ -237,7 +240,8 @@ int urpt_uring_cmd(struct io_uring_cmd *ioucmd, unsigned int issue_flags)
 		return ret;
 	if ((ioucmd->flags & IORING_URING_CMD_FIXED) && !op->fixed)
 		return -EINVAL;
-	if (op->writes && !(ioucmd->file->f_mode & FMODE_WRITE))
+	if ((op->writes && !(ioucmd->file->f_mode & FMODE_WRITE)) ||
+	    (op->reads && !(ioucmd->file->f_mode & FMODE_READ)))
 		return -EBADF;
 
 	/* Holds the disk until the command is off it (released in io.c). */

@@ -35,6 +35,7 @@ struct urpt_pdu {
 	blk_status_t	status;		/* an error of any of the bios */
 	u8		nr_bios;
 	bool		rq_path;	/* submitted by rq.c */
+	bool		polled;		/* one REQ_POLLED bio: see iopoll */
 };
 
 static struct urpt_pdu *urpt_pdu(struct io_uring_cmd *ioucmd)
@@ -95,6 +96,16 @@ static u64 urpt_res2(const struct urpt_pdu *pdu)
 	       ns << URPT_RES2_NS_SHIFT;
 }
 
+/* RCU callback: nobody can be polling the bio any more. */
+static void urpt_polled_bio_free(struct rcu_head *rcu)
+{
+	struct urpt_bio *ub = container_of(rcu, struct urpt_bio, rcu);
+
+	/* Softirq context: not back into the per-cpu cache. */
+	ub->bio.bi_opf &= ~REQ_ALLOC_CACHE;
+	bio_put(&ub->bio);
+}
+
 /* Task context (or io_uring's fallback worker if the task is exiting). */
 static void urpt_complete_in_task(struct io_uring_cmd *ioucmd,
 				  unsigned int issue_flags)
@@ -106,8 +117,20 @@ static void urpt_complete_in_task(struct io_uring_cmd *ioucmd,
 
 	if (first->bounce)
 		res = urpt_bounce_finish(first, res);
-	urpt_bios_free(first, read);
+	if (!pdu->polled) {
+		urpt_bios_free(first, read);
+		urpt_cmd_done(ioucmd, res, urpt_res2(pdu), issue_flags);
+		return;
+	}
+	/*
+	 * Another thread may be in urpt_uring_cmd_iopoll() on this bio (task
+	 * work need not hold the ring's lock): release its pages now, the bio
+	 * itself after an RCU grace period.
+	 */
+	if (!first->bounce)
+		bio_release_pages(&first->bio, read);
 	urpt_cmd_done(ioucmd, res, urpt_res2(pdu), issue_flags);
+	call_rcu(&first->rcu, urpt_polled_bio_free);
 }
 
 URPT_TASK_WORK(urpt_complete_in_task)
@@ -139,6 +162,7 @@ void urpt_rq_started(struct io_uring_cmd *ioucmd, struct bio *bio,
 	pdu->status = BLK_STS_OK;
 	pdu->nr_bios = 0;	/* tells the caller: one request, no bio */
 	pdu->rq_path = true;
+	pdu->polled = false;
 }
 
 /* Any context: the request of the command ended. */
@@ -239,11 +263,13 @@ void urpt_submit_init(struct urpt_dev *udev)
  * WRITE_ZEROES may be split after its first part was queued, and a
  * bounced command must not lose its copy to a retry.
  */
-static bool urpt_nowait_ok(const struct urpt_bio_list *list)
+static bool urpt_nowait_ok(struct block_device *bdev,
+			   const struct urpt_bio_list *list)
 {
 	const struct bio *bio = &list->head->bio;
 
-	return list->nr == 1 && !list->head->bounce &&
+	/* A queue without NOWAIT fails REQ_NOWAIT bios with NOTSUPP. */
+	return bdev_nowait(bdev) && list->nr == 1 && !list->head->bounce &&
 	       bio_op(bio) != REQ_OP_DISCARD &&
 	       bio_op(bio) != REQ_OP_WRITE_ZEROES;
 }
@@ -281,6 +307,7 @@ static int urpt_submit(struct urpt_dev *udev, struct io_uring_cmd *ioucmd,
 	pdu->status = BLK_STS_OK;
 	pdu->nr_bios = min(list->nr, 255U);
 	pdu->rq_path = false;
+	pdu->polled = polled;
 	atomic_set(&pdu->pending, list->nr + 1);
 
 	for (ub = list->head; ub; ub = ub->next) {
@@ -292,19 +319,28 @@ static int urpt_submit(struct urpt_dev *udev, struct io_uring_cmd *ioucmd,
 
 	if (!nowait) {
 		urpt_submit_bios(list->head);
-	} else if (urpt_nowait_ok(list)) {
-		list->head->bio.bi_opf |= REQ_NOWAIT;
-		submit_bio(&list->head->bio);
-		if (READ_ONCE(pdu->status) == BLK_STS_AGAIN) {
-			/* The bio has ended; the command has not. */
-			urpt_bios_free(list->head, false);
-			return -EAGAIN;
-		}
-	} else {
+		urpt_submit_done(ioucmd);
+		return -EIOCBQUEUED;
+	}
+	if (!urpt_nowait_ok(udev->bdev, list)) {
 		urpt_submit_queue(udev, list->head);
 		return -EIOCBQUEUED;
 	}
-	urpt_submit_done(ioucmd);
+
+	list->head->bio.bi_opf |= REQ_NOWAIT;
+	submit_bio(&list->head->bio);
+	/*
+	 * Our hold is the last one only if the bio ended before submit_bio()
+	 * returned: then BLK_STS_AGAIN means "would have waited", and the
+	 * command goes back to io_uring for a worker.
+	 */
+	if (atomic_dec_and_test(&pdu->pending)) {
+		if (pdu->status == BLK_STS_AGAIN) {
+			urpt_bios_free(list->head, false);
+			return -EAGAIN;
+		}
+		urpt_cmd_ended(ioucmd);
+	}
 	return -EIOCBQUEUED;
 }
 
@@ -327,10 +363,15 @@ static int urpt_build_zero_copy(struct urpt_bio_list *list,
 	int ret;
 
 	while (iov_iter_count(iter)) {
+		/*
+		 * Only the first bio may wait on the bioset's reserve: the
+		 * others are held unsubmitted meanwhile, and waiting for them
+		 * could deadlock (see bio_alloc_bioset()).
+		 */
 		ub = urpt_bio_alloc(list, bdev, urpt_bio_nr_vecs(iter), opf,
-				    sector, gfp);
+				    sector, list->nr ? GFP_NOWAIT : gfp);
 		if (!ub)
-			return -EAGAIN;
+			return list->nr ? -ENOMEM : -EAGAIN;
 		ret = urpt_bio_get_pages(&ub->bio, iter);
 		if (ret)
 			return ret;
@@ -527,15 +568,20 @@ int urpt_uring_cmd_iopoll(struct io_uring_cmd *ioucmd,
 			  struct io_comp_batch *iob, unsigned int poll_flags)
 {
 	struct urpt_pdu *pdu = urpt_pdu(ioucmd);
-	struct urpt_bio *ub = pdu->rq_path ? NULL : READ_ONCE(pdu->bios);
+	struct urpt_bio *ub;
+	int ret = 0;
 
 	/*
-	 * The bios are freed by task work of this same task, after which
-	 * io_uring no longer polls the command: ub is still valid here. A bio
-	 * the disk cannot poll (no poll queues, split, several bios) makes
-	 * bio_poll() return 0 and the command completes by interrupt.
+	 * Only a polled bio is looked at, and it is freed after an RCU grace
+	 * period (urpt_complete_in_task()). Other commands complete by
+	 * interrupt and task work, which this same loop runs.
 	 */
-	return ub ? bio_poll(&ub->bio, iob, poll_flags) : 0;
+	rcu_read_lock();
+	ub = READ_ONCE(pdu->bios);
+	if (READ_ONCE(pdu->polled) && ub)
+		ret = bio_poll(&ub->bio, iob, poll_flags);
+	rcu_read_unlock();
+	return ret;
 }
 
 int urpt_io_init(void)

@@ -28,11 +28,16 @@ MODULE_PARM_DESC(request_path,
  * without an I/O scheduler (a request that skipped insertion must not be
  * finished by one), and not polled.
  */
-static bool urpt_rq_valid(struct request_queue *q, struct iov_iter *iter,
-			  unsigned int issue_flags)
+static bool urpt_rq_valid(struct block_device *bdev, struct iov_iter *iter,
+			  blk_opf_t opf, unsigned int issue_flags)
 {
+	struct request_queue *q = bdev_get_queue(bdev);
+
 	if (!READ_ONCE(request_path) || q->elevator ||
 	    (issue_flags & IO_URING_F_IOPOLL))
+		return false;
+	/* A directly issued request skips the flush machinery's FUA. */
+	if ((opf & REQ_FUA) && !bdev_fua(bdev))
 		return false;
 	if (!iter_is_iovec(iter))
 		return false;
@@ -80,7 +85,7 @@ int urpt_rq_submit_rw(struct urpt_dev *udev, struct io_uring_cmd *ioucmd,
 		iov_iter_init(&iov_iter, iov_iter_rw(iter), &iov, 1, iov.iov_len);
 		iter = &iov_iter;
 	}
-	if (!urpt_rq_valid(q, iter, issue_flags))
+	if (!urpt_rq_valid(bdev, iter, opf, issue_flags))
 		return -ENOTBLK;
 
 	rq = blk_mq_alloc_request(q, opf | REQ_NOMERGE,
