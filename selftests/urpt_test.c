@@ -923,6 +923,47 @@ TEST_F(node, rdonly_open_write_flush_ebadf)
 	urpt_dev_close(&ro);
 }
 
+/* A write-only open may write but not read: the disk's data stays private. */
+TEST_F(node, wronly_open_read_ebadf)
+{
+	uint32_t lbs = lbs_of(self);
+	uint64_t off = 9 * (uint64_t)lbs;
+	struct iovec iov = { self->buf, lbs };
+	struct urpt_dev wo;
+	struct ut_cqe c;
+	int ret;
+
+	NEED_SETUP();
+	ret = urpt_dev_open(&wo, self->path, O_WRONLY);
+	ASSERT_LE(0, ret) {
+		TH_LOG("open %s O_WRONLY: %s", self->path, strerror(-ret));
+	}
+
+	memset(self->buf, 0x5a, lbs);
+	ASSERT_NE(NULL, ut_prep(&wo.ring, wo.fd, URPT_CMD_READ, self->buf,
+				lbs, off));
+	ASSERT_EQ(0, ut_submit_one(&wo.ring, &c));
+	UT_EXPECT_REFUSED(&c, EBADF, "READ on O_WRONLY");
+
+	urpt_prep_readv(io_uring_get_sqe(&wo.ring), wo.fd, &iov, 1, off);
+	ASSERT_EQ(0, ut_submit_one(&wo.ring, &c));
+	UT_EXPECT_REFUSED(&c, EBADF, "READV on O_WRONLY");
+
+	/* Nothing was read into the buffer. */
+	for (ret = 0; ret < (int)lbs; ret++)
+		ASSERT_EQ(0x5a, ((unsigned char *)self->buf)[ret]);
+
+	/* Writes work on the write-only open, and land on the disk. */
+	ut_fill(self->buf2, lbs, self->rng + 22);
+	ASSERT_NE(NULL, ut_prep(&wo.ring, wo.fd, URPT_CMD_WRITE, self->buf2,
+				lbs, off));
+	ASSERT_EQ(0, ut_submit_one(&wo.ring, &c));
+	UT_EXPECT_DONE(&c, lbs, "WRITE on O_WRONLY");
+	ASSERT_EQ(0, ut_pread_full(self->direct_fd, self->buf, lbs, off));
+	EXPECT_EQ(-1, ut_first_diff(self->buf, self->buf2, lbs));
+	urpt_dev_close(&wo);
+}
+
 /* ---- FLUSH --------------------------------------------------------------- */
 
 TEST_F(node, flush_succeeds)
