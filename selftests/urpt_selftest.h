@@ -400,35 +400,27 @@ static inline struct urpt_cmd *ut_prep(struct io_uring *ring, int fd,
 	switch (cmd_op) {
 	case URPT_CMD_INFO:
 		urpt_prep_info(sqe, fd, buf);
-		cmd = urpt_sqe_cmd(sqe);
 		break;
 	case URPT_CMD_READ:
 		urpt_prep_read(sqe, fd, buf, len, offset);
-		cmd = urpt_sqe_cmd(sqe);
 		break;
 	case URPT_CMD_WRITE:
 		urpt_prep_write(sqe, fd, buf, len, offset);
-		cmd = urpt_sqe_cmd(sqe);
 		break;
 	case URPT_CMD_FLUSH:
 		urpt_prep_flush(sqe, fd);
-		cmd = urpt_sqe_cmd(sqe);
 		break;
 	case URPT_CMD_READV:
 		urpt_prep_readv(sqe, fd, buf, len, offset);
-		cmd = urpt_sqe_cmd(sqe);
 		break;
 	case URPT_CMD_WRITEV:
 		urpt_prep_writev(sqe, fd, buf, len, offset);
-		cmd = urpt_sqe_cmd(sqe);
 		break;
 	case URPT_CMD_DISCARD:
 		urpt_prep_discard(sqe, fd, len, offset);
-		cmd = urpt_sqe_cmd(sqe);
 		break;
 	case URPT_CMD_WRITE_ZEROES:
 		urpt_prep_write_zeroes(sqe, fd, len, offset);
-		cmd = urpt_sqe_cmd(sqe);
 		break;
 	default:
 		cmd = urpt_prep_cmd(sqe, fd, cmd_op);
@@ -437,6 +429,7 @@ static inline struct urpt_cmd *ut_prep(struct io_uring *ring, int fd,
 		cmd->offset = offset;
 		break;
 	}
+	cmd = urpt_sqe_cmd(sqe);
 	sqe->user_data = cmd_op;
 	return cmd;
 }
