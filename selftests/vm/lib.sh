@@ -290,7 +290,7 @@ direct_io_ok() {
 # timeout: 124 when the guest was killed for taking longer than TIMEOUT s.
 boot_vm() {
 	local job=$1 kver=$2 initrd=$3 rundir=$4 logdir=$5 limit=$6
-	local kernel cache=none rc=0
+	local kernel cache=none rc=0 vm_lock
 	kernel=$(guest_kernel "$kver")
 	rm -f "$rundir/vda.img" "$rundir/vdb.img" "$rundir/nvme.img"
 	truncate -s 64M "$rundir/vda.img" "$rundir/nvme.img"
@@ -324,6 +324,14 @@ boot_vm() {
 		-device nvme,serial=urpt0001,drive=nvm
 	)
 	echo "${qemu[*]}" >"$logdir/qemu.cmd"
+	# One VM at a time on this machine (two TCG guests on two cores
+	# slow each other past their time limits): wait for the lock.
+	mkdir -p "$URPT_CACHE"
+	exec {vm_lock}>"$URPT_CACHE/vm.lock"
+	if ! flock -n "$vm_lock"; then
+		msg "waiting for another VM to finish ($URPT_CACHE/vm.lock)"
+		flock "$vm_lock"
+	fi
 	msg "booting $(basename "$kernel") ($kver), job=$job, timeout ${limit}s; console: $logdir/console.log"
 	# stdin from /dev/null: no terminal is put in raw mode, nothing typed
 	# reaches the monitor.
@@ -336,6 +344,7 @@ boot_vm() {
 		rc=${PIPESTATUS[0]}
 		set -e
 	fi
+	exec {vm_lock}>&-
 	if ((rc == 124 || rc == 137)); then
 		msg "guest killed after ${limit}s (hung?)"
 	elif ((rc)); then
