@@ -51,6 +51,7 @@ int cmd_discard(int argc, char **argv, const struct cli_global *global);
 int cmd_write_zeroes(int argc, char **argv, const struct cli_global *global);
 int cmd_verify(int argc, char **argv, const struct cli_global *global);
 int cmd_bench(int argc, char **argv, const struct cli_global *global);
+int cmd_nvme(int argc, char **argv, const struct cli_global *global);
 
 /* args.c: option parsing shared by the subcommands */
 #define CLI_OPT_DETAILS		0x100

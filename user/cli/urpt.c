@@ -31,6 +31,8 @@ static const struct cli_cmd cli_cmds[] = {
 	  cmd_verify },
 	{ "bench", "measure IOPS and latency of urpt, O_DIRECT or NVMe passthrough",
 	  cmd_bench },
+	{ "nvme",  "NVMe passthrough (libnvme): id-ctrl, id-ns, io",
+	  cmd_nvme },
 };
 
 #define CLI_NR_CMDS	(sizeof(cli_cmds) / sizeof(cli_cmds[0]))

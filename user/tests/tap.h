@@ -37,5 +37,9 @@ void test_plan(void);
 void test_iomode(void);
 void test_bench(void);
 void test_args(void);
+void test_nvme_opts(void);
+void test_nvme_build(void);
+void test_nvme_show(void);
+void test_nvme_sysfs(void);
 
 #endif

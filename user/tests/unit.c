@@ -22,5 +22,9 @@ int main(void)
 	test_iomode();
 	test_bench();
 	test_args();
+	test_nvme_opts();
+	test_nvme_build();
+	test_nvme_show();
+	test_nvme_sysfs();
 	return tap_finish();
 }
