@@ -3,6 +3,7 @@
 # Install what the VM harness needs and extract the kselftest headers.
 #
 #   selftests/vm/deps.sh               packages (as root, when missing) + headers
+#                                      + liburing's passthrough test (tools.sh)
 #   selftests/vm/deps.sh --kselftest   only the kselftest headers
 #   selftests/vm/deps.sh --matrix      also mmdebstrap and dwarves (the kernel matrix)
 #
@@ -27,6 +28,10 @@ PACKAGES=(
 	fdisk
 	# packaging.sh: dkms build of urpt.ko in a private DKMS tree
 	dkms
+	# tools nobody here wrote, run on /dev/urptN in the guest
+	# (guest/tools.sh; the bench uses fio too); dpkg-dev: dpkg-source
+	# unpacks liburing's source package for its passthrough test
+	fio nvme-cli dpkg-dev
 )
 
 install_packages() {
@@ -97,5 +102,7 @@ if [[ ${1:-} != --kselftest ]]; then
 	# A kernel fetched by kernels.sh (URPT_KVER) brings its own headers.
 	[[ -n $(kernel_root "$kver") || -d /usr/src/linux-headers-$kver ]] ||
 		die "/usr/src/linux-headers-$kver is missing: apt-get install linux-headers-$kver"
+	# liburing's io_uring_passthrough test, fetched and built once.
+	"$URPT_VM_DIR/tools.sh"
 fi
 extract_kselftest

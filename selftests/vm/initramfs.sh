@@ -6,16 +6,21 @@
 #
 # Contents: busybox (static) with its applet links, /init and the guest job
 # scripts (selftests/vm/init, selftests/vm/guest/*.sh), the guest kernel's
-# modules urpt needs, urpt.ko, the static urpt CLI, the static selftests
-# and the data files the jobs use. What to pack is taken from:
+# modules urpt needs, urpt.ko, the urpt CLI, the static selftests and the
+# data files the jobs use; then, as a second cpio archive appended to the
+# first (cached, see tools.sh), Debian's fio and nvme-cli with their
+# shared libraries and liburing's io_uring_passthrough test (/tools/),
+# for guest/tools.sh and the bench. What to pack is taken from:
 #   URPT_KVER      guest kernel version (default: newest Debian 6.1 installed)
 #   URPT_KO        urpt.ko              (default: kernel/urpt.ko if present)
-#   URPT_CLI       urpt CLI binary      (default: user/cli/urpt if present)
+#   URPT_CLI       urpt CLI binary      (default: user/cli/urpt if present;
+#                  a dynamically linked one comes with its libraries)
 #   URPT_SELFTESTS selftest binaries, space-separated (default: selftests/build/*)
 # An empty or missing artefact is left out and reported: the guest then
 # reports the test that needed it as failed, never as passed.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
+. "$URPT_VM_DIR/tools.sh"
 
 out=${1:?usage: $0 OUT.cpio.gz}
 kver=$(guest_kver) || die "no Debian 6.1 kernel installed"
@@ -128,6 +133,7 @@ depmod -b "$root" "$kver"
 cli=${URPT_CLI-$URPT_ROOT/user/cli/urpt}
 if [[ -n $cli && -x $cli ]]; then
 	install -m 755 "$cli" "$root/bin/urpt"
+	pack_libs "$root" "$cli"	# nothing when it is static
 else
 	msg "initramfs: no urpt CLI to pack${cli:+ ($cli missing)}"
 fi
@@ -144,7 +150,16 @@ make_pattern "$root/data/pattern.bin"
 # The demo's file: 192 KiB, not a power of two, of the same records.
 head -c 196608 "$root/data/pattern.bin" | tr '0-9' 'a-j' >"$root/data/demo.bin"
 
+# The tools archive first: if it is missing, say so before packing.
+segment=$(tools_segment)
 mkdir -p "$(dirname "$out")"
 (cd "$root" && find . -print0 | LC_ALL=C sort -z |
 	cpio --null -o -H newc --quiet -R 0:0) | gzip -1 >"$out.tmp"
+# The kernel unpacks concatenated archives one after the other, each
+# compressed or not; files of the second may replace the first's. It
+# takes an uncompressed one only at a 4-byte aligned offset, and skips
+# the zeros that pad the gzip stream to one.
+size=$(stat -c %s "$out.tmp")
+head -c $(((4 - size % 4) % 4)) /dev/zero >>"$out.tmp"
+cat "$segment" >>"$out.tmp"
 mv "$out.tmp" "$out"

@@ -20,6 +20,8 @@
 # 3. CLI integrity: the urpt CLI writes /data/pattern.bin at 1 MiB of
 #    /dev/vda; the host compares the image file after the VM is gone. The
 #    host also checks that nothing on /dev/vdb outside vdb1 changed.
+# 3b. guest/tools.sh: fio, nvme-cli and liburing's io_uring_passthrough
+#    test on /dev/urptN (nullb0, vda) and on /dev/ng0n1 as the reference.
 # 4. The control-node and module tests, once, on /dev/nullb0.
 DISKS="/dev/vda /dev/nvme0n1 /dev/nullb0 /dev/vdb1"
 EAGAIN_BDEV=/dev/nullb1
@@ -249,6 +251,10 @@ elif attach /dev/vda; then
 fi
 echo "1..$n"
 end $name 0
+
+# Section 3b: tools nobody here wrote (fio, nvme-cli, liburing's
+# passthrough test) on /dev/urptN's NVMe personality: guest/tools.sh.
+sh /jobs/tools.sh
 
 # Section 4 ------------------------------------------------------------------
 # Last: urpt_module_test unloads and reloads the module.
