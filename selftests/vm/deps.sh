@@ -22,6 +22,8 @@ PACKAGES=(
 	qemu-system-x86 busybox-static
 	# toolchain for liburpt, the CLI and the static selftests
 	gcc make libc6-dev liburing-dev pkg-config sparse
+	# the CLI's nvme subcommand links libnvme.a
+	libnvme-dev
 	# unpacking the tarball and modules, packing the initramfs, depmod
 	xz-utils zstd cpio kmod
 	# sfdisk: the MBR partition table of the partitioned virtio disk
