@@ -175,6 +175,23 @@ static int urpt_cmd_ranged(struct urpt_dev *udev, struct io_uring_cmd *ioucmd,
 				  issue_flags);
 }
 
+static int urpt_cmd_rw(struct urpt_dev *udev, struct io_uring_cmd *ioucmd,
+		       const struct urpt_cmd *cmd, bool write, bool vectored,
+		       unsigned int issue_flags)
+{
+	struct urpt_rw rw = {
+		.offset		= cmd->offset,
+		.addr		= cmd->addr,
+		.len		= cmd->len,
+		.write		= write,
+		.vectored	= vectored,
+		.fua		= cmd->flags & URPT_F_FUA,
+		.bounce		= cmd->flags & URPT_F_BOUNCE,
+	};
+
+	return urpt_submit_rw(udev, ioucmd, &rw, issue_flags);
+}
+
 static int urpt_cmd_dispatch(struct urpt_dev *udev, struct io_uring_cmd *ioucmd,
 			     const struct urpt_cmd *cmd,
 			     unsigned int issue_flags)
@@ -185,17 +202,13 @@ static int urpt_cmd_dispatch(struct urpt_dev *udev, struct io_uring_cmd *ioucmd,
 	case URPT_CMD_INFO:
 		return urpt_cmd_info(udev, cmd);
 	case URPT_CMD_READ:
-		return urpt_submit_rw(udev, ioucmd, cmd, false, false,
-				      issue_flags);
+		return urpt_cmd_rw(udev, ioucmd, cmd, false, false, issue_flags);
 	case URPT_CMD_WRITE:
-		return urpt_submit_rw(udev, ioucmd, cmd, true, false,
-				      issue_flags);
+		return urpt_cmd_rw(udev, ioucmd, cmd, true, false, issue_flags);
 	case URPT_CMD_READV:
-		return urpt_submit_rw(udev, ioucmd, cmd, false, true,
-				      issue_flags);
+		return urpt_cmd_rw(udev, ioucmd, cmd, false, true, issue_flags);
 	case URPT_CMD_WRITEV:
-		return urpt_submit_rw(udev, ioucmd, cmd, true, true,
-				      issue_flags);
+		return urpt_cmd_rw(udev, ioucmd, cmd, true, true, issue_flags);
 	case URPT_CMD_FLUSH:
 		if (cmd->offset || cmd->addr || cmd->len)
 			return -EINVAL;
@@ -232,6 +245,9 @@ int urpt_uring_cmd(struct io_uring_cmd *ioucmd, unsigned int issue_flags)
 	/* The command needs the 80-byte area; the details need a big CQE. */
 	if ((issue_flags & URPT_RING_FLAGS) != URPT_RING_FLAGS)
 		return -EOPNOTSUPP;
+	/* The NVMe personality shares the node: its own cmd_op numbers. */
+	if (urpt_nvme_cmd_op(ioucmd->cmd_op))
+		return urpt_nvme_uring_cmd(ioucmd, issue_flags);
 	op = urpt_op(ioucmd->cmd_op);
 	if (!op)
 		return -EOPNOTSUPP;

@@ -72,6 +72,8 @@ static int urpt_open(struct inode *inode, struct file *file)
 		return -ENODEV;
 	if ((file->f_mode & FMODE_WRITE) && !udev->writable)
 		return -EROFS;
+	/* Every command bypasses the page cache: O_DIRECT is the truth. */
+	file->f_mode |= FMODE_CAN_ODIRECT;
 	file->private_data = udev;
 	return 0;
 }
@@ -87,6 +89,9 @@ static const struct file_operations urpt_fops = {
 	.release	= urpt_release,
 	.uring_cmd	= urpt_uring_cmd,
 	.uring_cmd_iopoll = urpt_uring_cmd_iopoll,
+	/* the NVMe personality's ioctls (nvme.c) */
+	.unlocked_ioctl	= urpt_nvme_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
 	.llseek		= noop_llseek,
 };
 

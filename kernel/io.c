@@ -36,6 +36,7 @@ struct urpt_pdu {
 	u8		nr_bios;
 	bool		rq_path;	/* submitted by rq.c */
 	bool		polled;		/* one REQ_POLLED bio: see iopoll */
+	u8		nvme;		/* URPT_NVME_*: completes the NVMe way */
 };
 
 static struct urpt_pdu *urpt_pdu(struct io_uring_cmd *ioucmd)
@@ -96,6 +97,22 @@ static u64 urpt_res2(const struct urpt_pdu *pdu)
 	       ns << URPT_RES2_NS_SHIFT;
 }
 
+/*
+ * Post the completion: the native way (res, the detail word), or the NVMe
+ * way (0, an NVMe status or -errno; result dw0 is 0), see nvme_io.c.
+ */
+static void urpt_done(struct io_uring_cmd *ioucmd, ssize_t res,
+		      unsigned int issue_flags)
+{
+	struct urpt_pdu *pdu = urpt_pdu(ioucmd);
+
+	if (pdu->nvme)
+		urpt_cmd_done(ioucmd, urpt_nvme_res(pdu->nvme, pdu->status, res),
+			      0, issue_flags);
+	else
+		urpt_cmd_done(ioucmd, res, urpt_res2(pdu), issue_flags);
+}
+
 /* RCU callback: nobody can be polling the bio any more. */
 static void urpt_polled_bio_free(struct rcu_head *rcu)
 {
@@ -119,7 +136,7 @@ static void urpt_complete_in_task(struct io_uring_cmd *ioucmd,
 		res = urpt_bounce_finish(first, res);
 	if (!pdu->polled) {
 		urpt_bios_free(first, read);
-		urpt_cmd_done(ioucmd, res, urpt_res2(pdu), issue_flags);
+		urpt_done(ioucmd, res, issue_flags);
 		return;
 	}
 	/*
@@ -129,7 +146,7 @@ static void urpt_complete_in_task(struct io_uring_cmd *ioucmd,
 	 */
 	if (!first->bounce)
 		bio_release_pages(&first->bio, read);
-	urpt_cmd_done(ioucmd, res, urpt_res2(pdu), issue_flags);
+	urpt_done(ioucmd, res, issue_flags);
 	call_rcu(&first->rcu, urpt_polled_bio_free);
 }
 
@@ -146,7 +163,7 @@ static void urpt_rq_complete_in_task(struct io_uring_cmd *ioucmd,
 	ret = blk_rq_unmap_user(pdu->rq_bio);
 	if (ret && res >= 0)
 		res = ret;
-	urpt_cmd_done(ioucmd, res, urpt_res2(pdu), issue_flags);
+	urpt_done(ioucmd, res, issue_flags);
 }
 
 URPT_TASK_WORK(urpt_rq_complete_in_task)
@@ -344,14 +361,11 @@ static int urpt_submit(struct urpt_dev *udev, struct io_uring_cmd *ioucmd,
 	return -EIOCBQUEUED;
 }
 
-static blk_opf_t urpt_rw_opf(bool write, u32 flags)
+static blk_opf_t urpt_rw_opf(const struct urpt_rw *rw)
 {
-	blk_opf_t opf = write ? REQ_OP_WRITE | REQ_SYNC | REQ_IDLE :
-				REQ_OP_READ;
-
-	if (flags & URPT_F_FUA)
-		opf |= REQ_FUA;
-	return opf;
+	if (!rw->write)
+		return REQ_OP_READ;
+	return REQ_OP_WRITE | REQ_SYNC | REQ_IDLE | (rw->fua ? REQ_FUA : 0);
 }
 
 /* Pin the pages behind @iter into as many bios as they need. */
@@ -467,77 +481,138 @@ static bool urpt_one_bio(struct iov_iter *iter)
 	       iov_iter_npages(iter, BIO_MAX_VECS + 1) <= BIO_MAX_VECS;
 }
 
+/*
+ * The caller's buffer as an iterator: a registered buffer (only with
+ * @ioucmd), an iovec array of @len entries when @vectored, else @len bytes
+ * at @addr. On success the caller kfree()s *@iov (NULL when nothing was
+ * allocated); @*iov must point to UIO_FASTIOV entries on entry.
+ */
+int urpt_import(struct io_uring_cmd *ioucmd, u64 addr, u32 len,
+		bool vectored, int dir, struct iovec **iov,
+		struct iov_iter *iter, unsigned int issue_flags)
+{
+	void __user *buf = u64_to_user_ptr(addr);
+	int ret;
+
+	if (ioucmd && (ioucmd->flags & IORING_URING_CMD_FIXED)) {
+		*iov = NULL;
+		/* 6.1 cannot import a vector of registered buffers. */
+		if (vectored)
+			return -EOPNOTSUPP;
+		ret = urpt_import_fixed(addr, len, dir, iter, ioucmd,
+					issue_flags);
+		return ret < 0 ? ret : 0;
+	}
+	if (vectored) {
+		if (!len || len > URPT_MAX_IOVECS)
+			return -EINVAL;
+		return urpt_import_iovec(dir, buf, len, iov, iter);
+	}
+	*iov = NULL;
+	/* access_ok also refuses kernel addresses. */
+	if (!access_ok(buf, len))
+		return -EFAULT;
+	iov_iter_ubuf(iter, dir, buf, len);
+	return 0;
+}
+
+/*
+ * Import @rw's buffer and check its range: -ENOBUFS when the buffer is
+ * shorter than @rw->xfer (the NVMe personality's data length rule).
+ */
+static int urpt_rw_import(struct block_device *bdev,
+			  struct io_uring_cmd *ioucmd, const struct urpt_rw *rw,
+			  struct iovec **iov, struct iov_iter *iter,
+			  unsigned int issue_flags)
+{
+	int ret;
+
+	ret = urpt_import(ioucmd, rw->addr, rw->len, rw->vectored,
+			  rw->write ? WRITE : READ, iov, iter, issue_flags);
+	if (ret)
+		return ret;
+	if (rw->xfer) {
+		if (iov_iter_count(iter) < rw->xfer)
+			ret = -ENOBUFS;
+		else
+			iov_iter_truncate(iter, rw->xfer);
+	}
+	if (!ret)
+		ret = urpt_check_range(bdev, rw->offset, iov_iter_count(iter),
+				       URPT_MAX_TRANSFER);
+	if (ret) {
+		kfree(*iov);
+		*iov = NULL;
+	}
+	return ret;
+}
+
+/* Pinned pages go straight to the disk: they must suit its DMA. */
+static bool urpt_rw_bounce(struct block_device *bdev, const struct urpt_rw *rw,
+			   const struct iov_iter *iter)
+{
+	return rw->bounce ||
+	       !urpt_iter_aligned(iter, bdev_dma_alignment(bdev),
+				  bdev_logical_block_size(bdev) - 1);
+}
+
+/* All the bios of a READ or WRITE; nothing left behind on error. */
+static int urpt_rw_build(struct urpt_bio_list *list, struct block_device *bdev,
+			 const struct urpt_rw *rw, struct iov_iter *iter,
+			 bool bounce, gfp_t gfp)
+{
+	sector_t sector = rw->offset >> SECTOR_SHIFT;
+	int ret;
+
+	urpt_bio_list_init(list);
+	if (bounce)
+		ret = urpt_bounce_build(list, bdev, urpt_rw_opf(rw), sector,
+					iter);
+	else
+		ret = urpt_build_zero_copy(list, bdev, urpt_rw_opf(rw), sector,
+					   iter, gfp);
+	if (ret) {
+		if (list->head && list->head->bounce)
+			urpt_bounce_free(list->head);
+		urpt_bios_free(list->head, false);
+	}
+	return ret;
+}
+
 int urpt_submit_rw(struct urpt_dev *udev, struct io_uring_cmd *ioucmd,
-		   const struct urpt_cmd *cmd, bool write, bool vectored,
-		   unsigned int issue_flags)
+		   const struct urpt_rw *rw, unsigned int issue_flags)
 {
 	u64 start_ns = ktime_get_ns();
 	struct block_device *bdev = udev->bdev;
 	bool nowait = issue_flags & IO_URING_F_NONBLOCK;
 	struct iovec fast_iov[UIO_FASTIOV], *iov = fast_iov;
-	void __user *buf = u64_to_user_ptr(cmd->addr);
-	int dir = write ? WRITE : READ;
 	struct urpt_bio_list list;
 	struct iov_iter iter;
 	bool bounce;
 	u32 len;
 	int ret;
 
-	if (ioucmd->flags & IORING_URING_CMD_FIXED) {
-		/* 6.1 cannot import a vector of registered buffers. */
-		if (vectored)
-			return -EOPNOTSUPP;
-		ret = urpt_import_fixed(cmd->addr, cmd->len, dir, &iter, ioucmd,
-					issue_flags);
-		iov = NULL;
-	} else if (vectored) {
-		if (!cmd->len || cmd->len > URPT_MAX_IOVECS)
-			return -EINVAL;
-		ret = urpt_import_iovec(dir, buf, cmd->len, &iov, &iter);
-	} else {
-		/* access_ok also refuses kernel addresses. */
-		ret = access_ok(buf, cmd->len) ? 0 : -EFAULT;
-		iov_iter_ubuf(&iter, dir, buf, cmd->len);
-		iov = NULL;
-	}
-	if (ret < 0)
-		return ret;
-
-	len = iov_iter_count(&iter);
-	ret = urpt_check_range(bdev, cmd->offset, len, URPT_MAX_TRANSFER);
+	ret = urpt_rw_import(bdev, ioucmd, rw, &iov, &iter, issue_flags);
 	if (ret)
-		goto out_free_iov;
+		return ret;
+	len = iov_iter_count(&iter);
+	urpt_pdu(ioucmd)->nvme = rw->nvme;
 
-	/* Pinned pages go straight to the disk: they must suit its DMA. */
-	bounce = (cmd->flags & URPT_F_BOUNCE) ||
-		 !urpt_iter_aligned(&iter, bdev_dma_alignment(bdev),
-				    bdev_logical_block_size(bdev) - 1);
+	bounce = urpt_rw_bounce(bdev, rw, &iter);
 	if (!bounce) {
-		ret = urpt_rq_submit_rw(udev, ioucmd, &iter, cmd->offset,
-					urpt_rw_opf(write, cmd->flags),
-					start_ns, issue_flags);
+		ret = urpt_rq_submit_rw(udev, ioucmd, &iter, rw->offset,
+					urpt_rw_opf(rw), start_ns, issue_flags);
 		if (ret != -ENOTBLK)
 			goto out_free_iov;
 	}
 
-	urpt_bio_list_init(&list);
-	if (bounce)
-		ret = urpt_bounce_build(&list, bdev, urpt_rw_opf(write, cmd->flags),
-					cmd->offset >> SECTOR_SHIFT, &iter);
-	else
-		ret = urpt_build_zero_copy(&list, bdev,
-					   urpt_rw_opf(write, cmd->flags),
-					   cmd->offset >> SECTOR_SHIFT, &iter,
-					   nowait && urpt_one_bio(&iter) ?
-					   GFP_NOWAIT : GFP_KERNEL);
+	ret = urpt_rw_build(&list, bdev, rw, &iter, bounce,
+			    nowait && !bounce && urpt_one_bio(&iter) ?
+			    GFP_NOWAIT : GFP_KERNEL);
 	/* The bios hold the pages now (or a copy of the segments). */
 	kfree(iov);
-	if (ret) {
-		if (list.head && list.head->bounce)
-			urpt_bounce_free(list.head);
-		urpt_bios_free(list.head, false);
+	if (ret)
 		return ret;
-	}
 	return urpt_submit(udev, ioucmd, &list, start_ns, len, issue_flags);
 
 out_free_iov:
@@ -545,23 +620,157 @@ out_free_iov:
 	return ret;
 }
 
+/*
+ * The bios of a FLUSH (one range of 0 bytes), a DISCARD or WRITE_ZEROES,
+ * or an NVMe Dataset Management (up to 256 ranges): one bio per range, or
+ * more for a range longer than a bio can say. Only the first bio may wait
+ * for memory (see urpt_build_zero_copy()).
+ */
+static int urpt_ranges_build(struct urpt_bio_list *list,
+			     struct block_device *bdev, blk_opf_t opf,
+			     const struct urpt_range *ranges, unsigned int nr,
+			     gfp_t gfp)
+{
+	u64 max = round_down(UINT_MAX, bdev_logical_block_size(bdev));
+	u64 offset, left;
+	struct urpt_bio *ub;
+	unsigned int i;
+
+	urpt_bio_list_init(list);
+	for (i = 0; i < nr; i++) {
+		offset = ranges[i].offset;
+		left = ranges[i].len;
+		do {
+			ub = urpt_bio_alloc(list, bdev, 0, opf,
+					    offset >> SECTOR_SHIFT,
+					    list->nr ? GFP_NOWAIT : gfp);
+			if (!ub) {
+				urpt_bios_free(list->head, false);
+				return gfp == GFP_KERNEL ? -ENOMEM : -EAGAIN;
+			}
+			ub->bio.bi_iter.bi_size = min(left, max);
+			offset += ub->bio.bi_iter.bi_size;
+			left -= ub->bio.bi_iter.bi_size;
+		} while (left);
+	}
+	return 0;
+}
+
+int urpt_submit_ranges(struct urpt_dev *udev, struct io_uring_cmd *ioucmd,
+		       blk_opf_t opf, const struct urpt_range *ranges,
+		       unsigned int nr, u8 nvme, unsigned int issue_flags)
+{
+	u64 start_ns = ktime_get_ns();
+	bool nowait = issue_flags & IO_URING_F_NONBLOCK;
+	struct urpt_bio_list list;
+	int ret;
+
+	ret = urpt_ranges_build(&list, udev->bdev, opf, ranges, nr,
+				nowait ? GFP_NOWAIT : GFP_KERNEL);
+	if (ret)
+		return ret;
+	urpt_pdu(ioucmd)->nvme = nvme;
+	/* The length reported by the native commands, which have one range. */
+	return urpt_submit(udev, ioucmd, &list, start_ns,
+			   min_t(u64, ranges[0].len, U32_MAX), issue_flags);
+}
+
 /* FLUSH, DISCARD and WRITE_ZEROES: one bio without data pages. */
 int urpt_submit_nodata(struct urpt_dev *udev, struct io_uring_cmd *ioucmd,
 		       blk_opf_t opf, u64 offset, u32 len,
 		       unsigned int issue_flags)
 {
-	u64 start_ns = ktime_get_ns();
-	bool nowait = issue_flags & IO_URING_F_NONBLOCK;
-	struct urpt_bio_list list;
-	struct urpt_bio *ub;
+	struct urpt_range range = { .offset = offset, .len = len };
 
-	urpt_bio_list_init(&list);
-	ub = urpt_bio_alloc(&list, udev->bdev, 0, opf, offset >> SECTOR_SHIFT,
-			    nowait ? GFP_NOWAIT : GFP_KERNEL);
-	if (!ub)
-		return -EAGAIN;
-	ub->bio.bi_iter.bi_size = len;
-	return urpt_submit(udev, ioucmd, &list, start_ns, len, issue_flags);
+	return urpt_submit_ranges(udev, ioucmd, opf, &range, 1, 0,
+				  issue_flags);
+}
+
+/*
+ * Synchronous commands (the NVMe personality's ioctls): the same bios,
+ * submitted here and waited for in the caller's context.
+ */
+struct urpt_sync {
+	struct completion	done;
+	atomic_t		pending;
+	blk_status_t		status;
+};
+
+static void urpt_sync_end_io(struct bio *bio)
+{
+	struct urpt_sync *sync = bio->bi_private;
+
+	if (unlikely(bio->bi_status))
+		WRITE_ONCE(sync->status, bio->bi_status);
+	if (atomic_dec_and_test(&sync->pending))
+		complete(&sync->done);
+}
+
+/* Submit, wait, release: bytes (@len) or -errno, and the block status. */
+static ssize_t urpt_submit_wait(struct urpt_bio_list *list, u32 len,
+				blk_status_t *status)
+{
+	struct urpt_bio *first = list->head, *ub;
+	bool read = bio_op(&first->bio) == REQ_OP_READ;
+	struct urpt_sync sync;
+	ssize_t res;
+
+	init_completion(&sync.done);
+	sync.status = BLK_STS_OK;
+	/* One more than the bios, held while submitting. */
+	atomic_set(&sync.pending, list->nr + 1);
+	for (ub = first; ub; ub = ub->next) {
+		ub->bio.bi_end_io = urpt_sync_end_io;
+		ub->bio.bi_private = &sync;
+	}
+	urpt_submit_bios(first);
+	if (!atomic_dec_and_test(&sync.pending))
+		wait_for_completion_io(&sync.done);
+
+	*status = sync.status;
+	res = sync.status ? blk_status_to_errno(sync.status) : len;
+	if (first->bounce)
+		res = urpt_bounce_finish(first, res);
+	urpt_bios_free(first, read);
+	return res;
+}
+
+ssize_t urpt_rw_sync(struct urpt_dev *udev, const struct urpt_rw *rw,
+		     blk_status_t *status)
+{
+	struct block_device *bdev = udev->bdev;
+	struct iovec fast_iov[UIO_FASTIOV], *iov = fast_iov;
+	struct urpt_bio_list list;
+	struct iov_iter iter;
+	u32 len;
+	int ret;
+
+	*status = BLK_STS_OK;
+	ret = urpt_rw_import(bdev, NULL, rw, &iov, &iter, 0);
+	if (ret)
+		return ret;
+	len = iov_iter_count(&iter);
+	ret = urpt_rw_build(&list, bdev, rw, &iter,
+			    urpt_rw_bounce(bdev, rw, &iter), GFP_KERNEL);
+	kfree(iov);
+	if (ret)
+		return ret;
+	return urpt_submit_wait(&list, len, status);
+}
+
+ssize_t urpt_ranges_sync(struct urpt_dev *udev, blk_opf_t opf,
+			 const struct urpt_range *ranges, unsigned int nr,
+			 blk_status_t *status)
+{
+	struct urpt_bio_list list;
+	int ret;
+
+	*status = BLK_STS_OK;
+	ret = urpt_ranges_build(&list, udev->bdev, opf, ranges, nr,
+				GFP_KERNEL);
+	if (ret)
+		return ret;
+	return urpt_submit_wait(&list, 0, status);
 }
 
 int urpt_uring_cmd_iopoll(struct io_uring_cmd *ioucmd,

@@ -64,15 +64,44 @@ int urpt_uring_cmd(struct io_uring_cmd *ioucmd, unsigned int issue_flags);
 int urpt_check_range(struct block_device *bdev, u64 offset, u32 len,
 		     u32 max_len);
 
+/* A READ or WRITE for the data path, from either personality. */
+struct urpt_rw {
+	u64	offset;		/* bytes on the disk */
+	u64	addr;		/* buffer, iovec array or registered buffer */
+	u32	len;		/* bytes of the buffer; iovecs when vectored */
+	u32	xfer;		/* bytes to transfer, 0: the whole buffer */
+	bool	write;
+	bool	vectored;
+	bool	fua;
+	bool	bounce;
+	u8	nvme;		/* URPT_NVME_* (nvme.h): completes the NVMe way */
+};
+
+/* A byte range of a data-less command (FLUSH: one range 0, 0). */
+struct urpt_range {
+	u64	offset;
+	u64	len;
+};
+
 /* io.c */
 int urpt_io_init(void);
 void urpt_io_exit(void);
+int urpt_import(struct io_uring_cmd *ioucmd, u64 addr, u32 len,
+		bool vectored, int dir, struct iovec **iov,
+		struct iov_iter *iter, unsigned int issue_flags);
 int urpt_submit_rw(struct urpt_dev *udev, struct io_uring_cmd *ioucmd,
-		   const struct urpt_cmd *cmd, bool write, bool vectored,
-		   unsigned int issue_flags);
+		   const struct urpt_rw *rw, unsigned int issue_flags);
 int urpt_submit_nodata(struct urpt_dev *udev, struct io_uring_cmd *ioucmd,
 		       blk_opf_t opf, u64 offset, u32 len,
 		       unsigned int issue_flags);
+int urpt_submit_ranges(struct urpt_dev *udev, struct io_uring_cmd *ioucmd,
+		       blk_opf_t opf, const struct urpt_range *ranges,
+		       unsigned int nr, u8 nvme, unsigned int issue_flags);
+ssize_t urpt_rw_sync(struct urpt_dev *udev, const struct urpt_rw *rw,
+		     blk_status_t *status);
+ssize_t urpt_ranges_sync(struct urpt_dev *udev, blk_opf_t opf,
+			 const struct urpt_range *ranges, unsigned int nr,
+			 blk_status_t *status);
 void urpt_submit_init(struct urpt_dev *udev);
 void urpt_rq_started(struct io_uring_cmd *ioucmd, struct bio *bio,
 		     u64 start_ns, u32 len);
@@ -84,5 +113,11 @@ int urpt_rq_submit_rw(struct urpt_dev *udev, struct io_uring_cmd *ioucmd,
 		      u64 start_ns, unsigned int issue_flags);
 int urpt_uring_cmd_iopoll(struct io_uring_cmd *ioucmd,
 			  struct io_comp_batch *iob, unsigned int poll_flags);
+
+/* nvme.c, nvme_io.c: the NVMe personality (nvme.h) */
+bool urpt_nvme_cmd_op(u32 cmd_op);
+int urpt_nvme_uring_cmd(struct io_uring_cmd *ioucmd, unsigned int issue_flags);
+long urpt_nvme_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
+int urpt_nvme_res(u8 how, blk_status_t status, ssize_t res);
 
 #endif /* URPT_INTERNAL_H */
