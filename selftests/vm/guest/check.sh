@@ -22,6 +22,8 @@
 #    host also checks that nothing on /dev/vdb outside vdb1 changed.
 # 3b. guest/tools.sh: fio, nvme-cli and liburing's io_uring_passthrough
 #    test on /dev/urptN (nullb0, vda) and on /dev/ng0n1 as the reference.
+# 3c. guest/cli_nvme.sh: the urpt CLI's libnvme side (urpt nvme on
+#    /dev/ng0n1 and /dev/urptN, urpt info's NVMe identity).
 # 4. The control-node and module tests, once, on /dev/nullb0.
 DISKS="/dev/vda /dev/nvme0n1 /dev/nullb0 /dev/vdb1"
 EAGAIN_BDEV=/dev/nullb1
@@ -255,6 +257,9 @@ end $name 0
 # Section 3b: tools nobody here wrote (fio, nvme-cli, liburing's
 # passthrough test) on /dev/urptN's NVMe personality: guest/tools.sh.
 sh /jobs/tools.sh
+
+# Section 3c: the CLI's libnvme side: guest/cli_nvme.sh.
+sh /jobs/cli_nvme.sh
 
 # Section 4 ------------------------------------------------------------------
 # Last: urpt_module_test unloads and reloads the module.
