@@ -10,8 +10,9 @@
  * anything reaches the disk. From submit_bio() until end_io the block
  * layer owns each bio; the last end_io drops the disk reference and punts
  * to task work, which releases the pages, frees the bios and completes the
- * command. The per-command state lives in the io_uring_cmd pdu, which
- * io_uring keeps in place until io_uring_cmd_done().
+ * command (on an IOPOLL ring the last end_io may complete it at once, see
+ * urpt_complete_inline()). The per-command state lives in the io_uring_cmd
+ * pdu, which io_uring keeps in place until io_uring_cmd_done().
  */
 #include <linux/bio.h>
 #include <linux/blk-mq.h>
@@ -36,6 +37,8 @@ struct urpt_pdu {
 	u8		nr_bios;
 	bool		rq_path;	/* submitted by rq.c */
 	bool		polled;		/* one REQ_POLLED bio: see iopoll */
+	bool		iopoll;		/* the ring is IOPOLL */
+	bool		fixed;		/* registered buffer: no page refs */
 	u8		nvme;		/* URPT_NVME_*: completes the NVMe way */
 };
 
@@ -113,17 +116,11 @@ static void urpt_done(struct io_uring_cmd *ioucmd, ssize_t res,
 		urpt_cmd_done(ioucmd, res, urpt_res2(pdu), issue_flags);
 }
 
-/* RCU callback: nobody can be polling the bio any more. */
-static void urpt_polled_bio_free(struct rcu_head *rcu)
-{
-	struct urpt_bio *ub = container_of(rcu, struct urpt_bio, rcu);
-
-	/* Softirq context: not back into the per-cpu cache. */
-	ub->bio.bi_opf &= ~REQ_ALLOC_CACHE;
-	bio_put(&ub->bio);
-}
-
-/* Task context (or io_uring's fallback worker if the task is exiting). */
+/*
+ * Task context (or io_uring's fallback worker if the task is exiting).
+ * Another thread may be in urpt_uring_cmd_iopoll() on a polled bio freed
+ * here (task work need not hold the ring's lock): that is safe, see there.
+ */
 static void urpt_complete_in_task(struct io_uring_cmd *ioucmd,
 				  unsigned int issue_flags)
 {
@@ -134,20 +131,8 @@ static void urpt_complete_in_task(struct io_uring_cmd *ioucmd,
 
 	if (first->bounce)
 		res = urpt_bounce_finish(first, res);
-	if (!pdu->polled) {
-		urpt_bios_free(first, read);
-		urpt_done(ioucmd, res, issue_flags);
-		return;
-	}
-	/*
-	 * Another thread may be in urpt_uring_cmd_iopoll() on this bio (task
-	 * work need not hold the ring's lock): release its pages now, the bio
-	 * itself after an RCU grace period.
-	 */
-	if (!first->bounce)
-		bio_release_pages(&first->bio, read);
+	urpt_bios_free(first, read);
 	urpt_done(ioucmd, res, issue_flags);
-	call_rcu(&first->rcu, urpt_polled_bio_free);
 }
 
 URPT_TASK_WORK(urpt_complete_in_task)
@@ -192,6 +177,62 @@ void urpt_rq_ended(struct io_uring_cmd *ioucmd, blk_status_t status)
 	io_uring_cmd_complete_in_task(ioucmd, urpt_rq_complete_in_task_tw);
 }
 
+/* Are all the pages of this read's bio dirty already? */
+static bool urpt_bio_pages_dirty(struct bio *bio)
+{
+	struct bvec_iter_all iter_all;
+	struct bio_vec *bv;
+
+	bio_for_each_segment_all(bv, bio, iter_all)
+		if (!PageDirty(bv->bv_page))
+			return false;
+	return true;
+}
+
+/*
+ * Can the command complete where its last bio ended, in any context? On
+ * an IOPOLL ring io_uring_cmd_done() only marks the command for the
+ * polling loop to reap. What must wait for task work: a bounced read's
+ * copy-out (the submitter's mm), and pages a read must dirty (dirtying
+ * may sleep): pages already dirty need only be released.
+ */
+static bool urpt_can_complete_inline(const struct urpt_pdu *pdu)
+{
+	struct urpt_bio *ub = pdu->bios;
+
+	if (!pdu->iopoll || ub->bounce)
+		return false;
+	if (pdu->fixed || bio_op(&ub->bio) != REQ_OP_READ)
+		return true;
+	for (; ub; ub = ub->next)
+		if (!urpt_bio_pages_dirty(&ub->bio))
+			return false;
+	return true;
+}
+
+/*
+ * Complete without the task-work round trip, as NVMe passthrough does for
+ * its polled requests: the polling loop sees the command done at once.
+ * IO_URING_F_UNLOCKED: this may run in interrupt context or in another
+ * ring's poller, without this ring's lock.
+ */
+static void urpt_complete_inline(struct io_uring_cmd *ioucmd)
+{
+	struct urpt_pdu *pdu = urpt_pdu(ioucmd);
+	ssize_t res = pdu->status ? blk_status_to_errno(pdu->status) : pdu->len;
+	struct urpt_bio *ub, *next;
+
+	for (ub = pdu->bios; ub; ub = next) {
+		next = ub->next;
+		bio_release_pages(&ub->bio, false);
+		/* Only process context may put into the per-cpu cache (6.1). */
+		if (in_interrupt())
+			ub->bio.bi_opf &= ~REQ_ALLOC_CACHE;
+		bio_put(&ub->bio);
+	}
+	urpt_done(ioucmd, res, IO_URING_F_UNLOCKED);
+}
+
 /* The last bio of the command ended, or the submitter let go last. */
 static void urpt_cmd_ended(struct io_uring_cmd *ioucmd)
 {
@@ -199,7 +240,10 @@ static void urpt_cmd_ended(struct io_uring_cmd *ioucmd)
 
 	/* The disk is no longer needed: DETACH may go on. */
 	urpt_dev_put(udev);
-	io_uring_cmd_complete_in_task(ioucmd, urpt_complete_in_task_tw);
+	if (urpt_can_complete_inline(urpt_pdu(ioucmd)))
+		urpt_complete_inline(ioucmd);
+	else
+		io_uring_cmd_complete_in_task(ioucmd, urpt_complete_in_task_tw);
 }
 
 /* Any context, often hard irq. */
@@ -325,6 +369,8 @@ static int urpt_submit(struct urpt_dev *udev, struct io_uring_cmd *ioucmd,
 	pdu->nr_bios = min(list->nr, 255U);
 	pdu->rq_path = false;
 	pdu->polled = polled;
+	pdu->iopoll = issue_flags & IO_URING_F_IOPOLL;
+	pdu->fixed = ioucmd->flags & IORING_URING_CMD_FIXED;
 	atomic_set(&pdu->pending, list->nr + 1);
 
 	for (ub = list->head; ub; ub = ub->next) {
@@ -781,9 +827,12 @@ int urpt_uring_cmd_iopoll(struct io_uring_cmd *ioucmd,
 	int ret = 0;
 
 	/*
-	 * Only a polled bio is looked at, and it is freed after an RCU grace
-	 * period (urpt_complete_in_task()). Other commands complete by
-	 * interrupt and task work, which this same loop runs.
+	 * Only a polled bio is looked at. It may end and be freed meanwhile,
+	 * completed by another poller of its queue: as in the block layer's
+	 * own iocb_bio_iopoll(), bio slabs are SLAB_TYPESAFE_BY_RCU, so under
+	 * rcu_read_lock() the memory is still a bio, and bio_poll() reads its
+	 * bi_bdev once and does nothing if a put cleared it. Other commands
+	 * complete by interrupt, inline or by task work that this loop runs.
 	 */
 	rcu_read_lock();
 	ub = READ_ONCE(pdu->bios);

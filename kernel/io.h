@@ -13,7 +13,6 @@ struct urpt_bounce;
 struct urpt_bio {
 	struct urpt_bio		*next;		/* next bio of the command */
 	struct urpt_bounce	*bounce;	/* on every bio of a bounced command */
-	struct rcu_head		rcu;		/* a polled bio is freed after RCU */
 	struct bio		bio;
 };
 
