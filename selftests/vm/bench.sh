@@ -1,11 +1,12 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # `make bench`: boot the VM with one vCPU under qemu -icount, run `urpt
-# bench` in the guest (guest/bench.sh) on /dev/nullb0 and /dev/nvme0n1 for
-# each workload through each path, and print one table per disk: IOPS,
-# latency and the ratio to "block plain" (O_DIRECT io_uring, no fixed
-# buffers, no polling). The tables also go into docs/perf.md, between its
-# markers, with the command, date, kernel and qemu mode.
+# bench` and fio in the guest (guest/bench.sh) on two null_blk disks
+# (memory_backed=1 and 0) and /dev/nvme0n1 for each workload through each
+# path, and print one table per disk: IOPS, latency and the ratio to
+# "block plain" (O_DIRECT io_uring, no fixed buffers, no polling). The
+# tables and their plots (gnuplot, SVG) also go into docs/perf.md, between
+# its markers, with the command, date, kernel and qemu mode.
 #
 # Under -icount the guest's clock counts instructions (shift=0: one
 # nanosecond each), so IOPS and latencies measure the software path's cost
@@ -44,14 +45,6 @@ msg "initramfs"
 URPT_SELFTESTS="" "$URPT_VM_DIR/initramfs.sh" "$rundir/initramfs.cpio.gz" 2>&1 |
 	tee "$logdir/initramfs.log"
 
-# Others boot the same VM for `make check`: two TCG guests on a small
-# machine would skew each other's wall time (not the icount figures, but
-# the timeout).
-while pgrep qemu-system >/dev/null; do
-	msg "another qemu is running; waiting"
-	sleep 10
-done
-
 if [[ $icount == none ]]; then
 	mode="no icount (wall clock), 1 vCPU"
 	qemu_args=""
@@ -77,6 +70,12 @@ scan_console "$logdir/console.log"
 tables=$logdir/tables.md
 grep -a '^{' "$logdir/guest.log" | tr -d '\r' >"$logdir/results.jsonl" || true
 perl -e '
+	my $dir = shift;
+	my %what = (
+		nullb2 => "null_blk, memory_backed=1",
+		nullb3 => "null_blk, memory_backed=0",
+		nvme0n1 => "qemu NVMe",
+	);
 	my (%rows, @disks, %seen);
 	while (my $l = <STDIN>) {
 		my ($label) = $l =~ /"label":"([^"]*)"/ or next;
@@ -93,7 +92,9 @@ perl -e '
 	}
 	for my $d (@disks) {
 		my %base = map { $_->[1] eq "block" ? ($_->[0] => $_->[2]) : () } @{$rows{$d}};
-		print "\n### /dev/$d\n\n";
+		plot_data($dir, $d, $rows{$d}, \%base);
+		print "\n### /dev/$d", ($what{$d} ? " ($what{$d})" : ""), "\n\n";
+		print "![IOPS vs block plain](perf-$d-iops.svg)\n![p99 latency](perf-$d-p99.svg)\n\n";
 		print "| workload | path | IOPS | MB/s | p50 us | p99 us | driver p99 us | vs block plain |\n";
 		print "|---|---|---:|---:|---:|---:|---:|---:|\n";
 		for my $r (@{$rows{$d}}) {
@@ -104,7 +105,60 @@ perl -e '
 				defined $dp99 ? sprintf("%.1f", $dp99 / 1e3) : "-", $ratio;
 		}
 	}
-' <"$logdir/results.jsonl" >"$tables"
+
+	# Two gnuplot data files per disk, a row per workload, a column per
+	# path: IOPS over block plain, and p99 in microseconds ("-" if none).
+	sub plot_data {
+		my ($dir, $d, $rows, $base) = @_;
+		my (@w, @p, %sw, %sp, %v);
+		for my $r (@$rows) {
+			push @w, $r->[0] unless $sw{$r->[0]}++;
+			push @p, $r->[1] unless $sp{$r->[1]}++;
+			$v{$r->[0]}{$r->[1]} = $r;
+		}
+		for my $kind ("iops", "p99") {
+			open my $f, ">", "$dir/plot-$d-$kind.dat" or die;
+			print $f join(" ", "workload", @p), "\n";
+			for my $w (@w) {
+				my @c = map {
+					my $r = $v{$w}{$_};
+					!$r ? "-" : $kind eq "p99" ? sprintf("%.1f", $r->[5] / 1e3) :
+					$base->{$w} ? sprintf("%.3f", $r->[2] / $base->{$w}) : "-"
+				} @p;
+				print $f join(" ", $w, @c), "\n";
+			}
+		}
+	}
+' "$logdir" <"$logdir/results.jsonl" >"$tables"
+
+# The plots: clustered bars, a cluster per workload, a bar per path.
+plot() { # plot DATA OUT.svg YLABEL [GNUPLOT-Y-SETTING]
+	local ncol
+	ncol=$(head -n 1 "$1" | wc -w)
+	gnuplot <<-EOF
+		set terminal svg size 960,380 dynamic font "sans,11"
+		set output "$2"
+		set style data histogram
+		set style histogram clustered gap 1
+		set style fill solid 0.8 border -1
+		set datafile missing "-"
+		set key outside right top vertical
+		set ylabel "$3"
+		set grid ytics
+		${4:-set yrange [0:*]}
+		plot for [i=2:$ncol] "$1" using i:xtic(1) title columnheader(i)
+	EOF
+}
+plots_ok=1
+for dat in "$logdir"/plot-*-iops.dat; do
+	[[ -e $dat ]] || continue
+	d=${dat##*/plot-}
+	d=${d%-iops.dat}
+	plot "$dat" "$logdir/perf-$d-iops.svg" "IOPS / block plain" || plots_ok=0
+	plot "$logdir/plot-$d-p99.dat" "$logdir/perf-$d-p99.svg" "p99 latency (us, log)" "set logscale y" ||
+		plots_ok=0
+done
+((plots_ok)) || fail "gnuplot could not draw the plots"
 
 total=$((SECONDS - start))
 echo
@@ -127,6 +181,7 @@ if [[ $doc != none && -s $tables && -f $doc ]] && grep -q '<!-- bench:begin -->'
 		echo
 		echo "<!-- bench:end -->"
 	} >"$section"
+	cp "$logdir"/perf-*.svg "$(dirname "$doc")/" 2>/dev/null || true
 	perl -0pi -e '
 		BEGIN { local $/; open my $f, "<", shift @ARGV or die; $s = <$f>; }
 		s/<!-- bench:begin -->.*?<!-- bench:end -->\n/$s/s

@@ -34,6 +34,8 @@ PACKAGES=(
 	# (guest/tools.sh; the bench uses fio too); dpkg-dev: dpkg-source
 	# unpacks liburing's source package for its passthrough test
 	fio nvme-cli dpkg-dev
+	# make bench: the plots in docs/perf.md
+	gnuplot-nox
 )
 
 install_packages() {

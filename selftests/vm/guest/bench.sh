@@ -1,22 +1,18 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # Guest side of `make bench` (busybox sh, run by /init): `urpt bench` on
-# /dev/nullb0 and /dev/nvme0n1, each workload through each path, a fixed
-# number of I/Os per run (under qemu -icount the I/O count, not the
-# seconds, is what is stable). Every run prints one --json line (label
-# "disk=.. workload=.. path=..") and one TAP line; the host builds the
-# tables from the JSON lines (selftests/vm/bench.sh).
+# two null_blk disks of its own (memory_backed=1 and 0) and /dev/nvme0n1,
+# each workload through each path, a fixed number of I/Os per run (under
+# qemu -icount the I/O count, not the seconds, is what is stable). Every
+# run prints one JSON line (label "disk=.. workload=.. path=..") and one
+# TAP line; the host builds the tables from the JSON lines
+# (selftests/vm/bench.sh). fio's runs are turned into the same JSON line.
 #
 # Kernel command line (set by the host): urptbench.ios=N (4 KiB runs),
 # urptbench.ios_big=N (128 KiB runs).
 # Guest seconds (under icount, instructions): a normal run takes well
 # under one; a run that spins longer is killed and reported as failed.
 RUN_TIMEOUT=20
-# disk:workload:path runs left to the very end: 128 KiB O_DIRECT reads on
-# an IOPOLL ring spin without completing on the memory-backed null_blk of
-# Debian's 6.1 (seen in the first make bench), so they must not hold up
-# the other runs.
-DEFER=" nullb0:128k-read-qd8:block-poll "
 SIZE=64M
 SEED=1
 
@@ -56,6 +52,38 @@ path_args() {
 	esac
 }
 
+# fio_opts WORKLOAD: fio's options for the same workload: random offsets
+# with repeats (--norandommap), as urpt bench draws them, over $SIZE.
+fio_opts() {
+	case $1 in
+	4k-randread-qd1) echo "--rw=randread --bs=4k --iodepth=1 --number_ios=$IOS" ;;
+	4k-randread-qd32) echo "--rw=randread --bs=4k --iodepth=32 --number_ios=$IOS" ;;
+	4k-randwrite-qd32) echo "--rw=randwrite --bs=4k --iodepth=32 --number_ios=$IOS" ;;
+	128k-read-qd8) echo "--rw=read --bs=128k --iodepth=8 --number_ios=$IOS_BIG" ;;
+	esac
+}
+
+# fio_json LABEL < terse: fio's --output-format=terse line (version 3) as
+# urpt bench's JSON line. Fields 6-9 are the read side (KiB, KiB/s, IOPS,
+# ms), 47-50 the write side; latency percentiles are "P%=usec" words
+# (--lat_percentiles=1: submission to completion, as urpt bench measures).
+fio_json() {
+	awk -F';' -v label="$1" '
+	/^3;/ {
+		r = ($8 > 0) ? 0 : 41	# read side, or the write side
+		iops = $(8 + r); bw = $(7 + r)
+		for (i = 18 + r; i <= 37 + r; i++) {
+			split($i, kv, "%=")
+			if (kv[1] + 0 == 50) p50 = kv[2]
+			if (kv[1] + 0 == 99) p99 = kv[2]
+		}
+		printf "{\"label\":\"%s\",\"iops\":%.1f,\"mb_s\":%.1f,", label, iops, bw * 1024 / 1e6
+		printf "\"lat_ns\":{\"p50\":%d,\"p99\":%d}}\n", p50 * 1000, p99 * 1000
+		found = 1
+	}
+	END { exit !found }'
+}
+
 n=0
 # run DESCRIPTION CMD...: the JSON line as it is, a TAP line, errors as
 # diagnostics.
@@ -79,7 +107,34 @@ run() {
 # on for the urpt-rq rows only.
 request_path() { echo "$1" >/sys/module/urpt/parameters/request_path; }
 
+bench_fio() { # bench_fio DISK WORKLOAD: fio's io_uring engine, O_DIRECT
+	n=$((n + 1))
+	if ! command -v fio >/dev/null; then
+		echo "ok $n - $2 fio # SKIP fio is not in the initramfs"
+		return
+	fi
+	t=$(now)
+	# shellcheck disable=SC2046 # option words, split on purpose
+	timeout -s KILL $RUN_TIMEOUT fio --name=bench --filename="$1" \
+		--ioengine=io_uring --direct=1 --size=$SIZE --norandommap \
+		--randseed=$SEED --lat_percentiles=1 --output-format=terse \
+		$(fio_opts "$2") >/tmp/fio.terse 2>/tmp/run.err
+	rc=$?
+	sed 's/^/# /' /tmp/run.err
+	if [ $rc = 0 ] &&
+		fio_json "disk=${1#/dev/} workload=$2 path=fio" </tmp/fio.terse; then
+		echo "ok $n - $2 fio ($(since "$t") s)"
+	else
+		sed 's/^/# /' /tmp/fio.terse
+		echo "not ok $n - $2 fio (exit $rc)"
+	fi
+}
+
 bench_one() { # bench_one DISK WORKLOAD PATH
+	if [ "$3" = fio ]; then
+		bench_fio "$1" "$2"
+		return
+	fi
 	[ "$3" = urpt-rq ] && request_path 1
 	# shellcheck disable=SC2046 # option words, split on purpose
 	run "$2 $3" urpt bench $(path_args "$3") $(workload_opts "$2") \
@@ -103,7 +158,7 @@ bench_disk() { # bench_disk DISK PATHS...
 	fi
 	bdev=$disk
 	ng=/dev/ng0n1
-	echo "# $disk via $urpt; io_poll $(cat /sys/block/${disk#/dev/}/queue/io_poll)"
+	echo "# $disk via $urpt; io_poll $(cat /sys/block/"${disk#/dev/}"/queue/io_poll)"
 	# Every block of the range written once, so that reads find data
 	# (null_blk reads unwritten sectors without touching memory).
 	run "precondition $disk: sequential write of $SIZE" \
@@ -111,9 +166,6 @@ bench_disk() { # bench_disk DISK PATHS...
 		--size $SIZE --ios 64 --seed $SEED
 	for w in $WORKLOADS; do
 		for p in "$@"; do
-			case $DEFER in
-			*" ${disk#/dev/}:$w:$p "*) continue ;;
-			esac
 			bench_one "$disk" "$w" "$p"
 		done
 	done
@@ -143,18 +195,38 @@ echo "1..1"
 echo "URPT-END bench-env rc=0"
 [ -x /bin/urpt ] || exit 0
 
-bench_disk /dev/nullb0 urpt urpt-rq urpt-fixed urpt-poll-fixed block block-fixed \
-	block-poll
-bench_disk /dev/nvme0n1 urpt urpt-rq urpt-fixed urpt-poll-fixed block block-fixed \
-	block-poll nvme nvme-fixed
-
-# The deferred runs, each on its own disk (block paths need no attach).
-echo "URPT-BEGIN bench-deferred"
+# The bench's own null_blk disks, /dev/nullb2 and /dev/nullb3: 64 MiB, two submit and two poll queues,
+# max_sectors 2048 (1 MiB) so that 128 KiB reads go as one request, as
+# on NVMe (null_blk's default, 255 sectors, splits them, and split bios are
+# not polled), with and without memory behind them (memory_backed=1 also
+# makes 6.1's null_blk a blocking driver).
+nullb() { # nullb NAME ATTR=VALUE...
+	d=/sys/kernel/config/nullb/$1
+	shift
+	mkdir "$d" || return 1
+	for kv in "$@" power=1; do
+		echo "${kv#*=}" >"$d/${kv%%=*}" || return 1
+	done
+}
+echo "URPT-BEGIN bench-disks"
 n=0
-for d in $DEFER; do
-	bdev=/dev/${d%%:*}
-	rest=${d#*:}
-	bench_one "$bdev" "${rest%%:*}" "${rest#*:}"
+for mb in 1 0; do
+	n=$((n + 1))
+	# configfs' directory name is the disk's name: nullb2, nullb3
+	if nullb nullb$((3 - mb)) size=64 memory_backed=$mb blocksize=512 \
+		submit_queues=2 poll_queues=2 max_sectors=2048; then
+		echo "ok $n - null_blk memory_backed=$mb, max_sectors 2048"
+	else
+		echo "not ok $n - null_blk memory_backed=$mb, max_sectors 2048"
+	fi
 done
 echo "1..$n"
-echo "URPT-END bench-deferred rc=0"
+echo "URPT-END bench-disks rc=0"
+
+PATHS="urpt urpt-rq urpt-fixed urpt-poll-fixed block block-fixed block-poll fio"
+# shellcheck disable=SC2086 # the path words
+bench_disk /dev/nullb2 $PATHS
+# shellcheck disable=SC2086
+bench_disk /dev/nullb3 $PATHS
+# shellcheck disable=SC2086
+bench_disk /dev/nvme0n1 $PATHS nvme nvme-fixed
