@@ -133,6 +133,13 @@ static inline const struct iovec *urpt_iter_iov(const struct iov_iter *iter)
 #endif
 }
 
+/* 6.5 renamed BLK_STS_NEXUS, a reservation conflict. */
+#ifdef URPT_HAVE_BLK_STS_RESV_CONFLICT
+#define URPT_BLK_STS_RESV_CONFLICT	BLK_STS_RESV_CONFLICT
+#else
+#define URPT_BLK_STS_RESV_CONFLICT	BLK_STS_NEXUS
+#endif
+
 static inline bool urpt_bdev_can_poll(struct block_device *bdev)
 {
 #ifdef URPT_HAVE_BLK_FEAT_POLL

@@ -12,6 +12,7 @@
 #include "nvme.h"
 
 #define URPT_NVME_CTRL_IO	1	/* CNTRLTYPE: I/O controller */
+#define URPT_NVME_NSFEAT_OPTPERF BIT(4)	/* NPWG...NOWS are valid */
 #define URPT_NVME_SGLS_DATA	BIT(0)	/* SGLs, no alignment needed */
 #define URPT_NVME_SGLS_LONGER	BIT(18)	/* buffer longer than the data */
 #define URPT_NVME_DLFEAT_WZ_DEAC BIT(3)	/* Write Zeroes takes DEAC */
@@ -65,7 +66,7 @@ static int urpt_nvme_id_ctrl(struct urpt_dev *udev, struct nvme_id_ctrl *id)
 /* NSFEAT: thin provisioning where the disk discards, I/O hints below. */
 static u8 urpt_nvme_nsfeat(struct block_device *bdev)
 {
-	return NVME_NS_FEAT_IO_OPT |
+	return URPT_NVME_NSFEAT_OPTPERF |
 	       (bdev_max_discard_sectors(bdev) ? NVME_NS_FEAT_THIN : 0);
 }
 

@@ -30,6 +30,7 @@ have BLK_FEAT_POLL linux/blkdev.h 'define BLK_FEAT_POLL'
 have BDEV_ROT linux/blkdev.h 'bool bdev_rot\('
 have LIM_DMA_PAD linux/blkdev.h 'blk_lim_dma_alignment_and_pad'
 have ITER_IOV linux/uio.h 'iter_iov\('
+have BLK_STS_RESV_CONFLICT linux/blk_types.h 'define BLK_STS_RESV_CONFLICT'
 # 7.x: bio_iov_iter_get_pages() is no longer exported; its building block
 # iov_iter_extract_bvecs() (with an alignment mask) is.
 if sed -n '/ssize_t iov_iter_extract_bvecs(/,/;/p' "$inc/linux/uio.h" 2>/dev/null |
