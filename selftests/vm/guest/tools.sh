@@ -17,7 +17,8 @@
 #  - nvme-cli (Debian's 2.3): get-ns-id, id-ns (nsze, ncap and the LBA
 #    size against the backing disk's sysfs geometry), id-ctrl, write then
 #    read (same data, and on the backing disk at that LBA), flush,
-#    write-zeroes (reads back as zeros), dsm --ad;
+#    write-zeroes (reads back as zeros) and dsm --ad where id-ctrl's ONCS
+#    offers them, refused with Invalid Command Opcode where it does not;
 #  - liburing 2.3's test/io_uring_passthrough: 0 passes, 77 (its own
 #    skip: the node did not answer NVME_IOCTL_ID / Identify) is a SKIP.
 # One TAP line per check, one URPT-BEGIN/URPT-END section per tool and
@@ -63,6 +64,7 @@ attr() { cat "$1" 2>/dev/null; }
 has_poll() { [ "$(attr "/sys/block/$1/queue/io_poll")" = 1 ]; }
 
 t_all=$(now)
+head -c 16384 /dev/zero >/tmp/zero.bin
 
 # Attach -------------------------------------------------------------------
 # TARGETS: "label node backing-disk offset" per line.
@@ -209,7 +211,6 @@ for target in $(echo "$TARGETS" | tr ' ' ':'); do
 	# last verify_only job again must fail with EILSEQ (84), fio's
 	# verify error: the passes above did check the data.
 	desc="fio verify_only after 16 KiB were zeroed fails with EILSEQ ($label)"
-	head -c 16384 /dev/zero >/tmp/zero.bin
 	case $node in
 	/dev/urpt*) run /tmp/zero.out urpt write "$node" --offset "$off" --input /tmp/zero.bin ;;
 	*) run /tmp/zero.out dd if=/tmp/zero.bin of="/dev/$disk" bs=16384 seek="$((off / 16384))" oflag=direct ;;
@@ -310,22 +311,39 @@ for target in $(echo "$TARGETS" | tr ' ' ':'); do
 
 	check "nvme flush $node" run /tmp/nvme.out nvme flush "$node"
 
-	# shellcheck disable=SC2086
-	if run /tmp/nvme.out nvme write-zeroes "$node" -s "$slba" -c $((nblk - 1)) &&
-		run /tmp/nvme.out nvme read "$node" $rw -d /tmp/nvr.bin; then
-		check "nvme write-zeroes $node at LBA $slba reads back as zeros" cmp /tmp/zero.bin /tmp/nvr.bin
-	else
-		nok "nvme write-zeroes $node at LBA $slba reads back as zeros"
-	fi
-
-	# DSM (deallocate) only where the controller offers it: ONCS bit 2.
+	# Write Zeroes (ONCS bit 3) and Dataset Management (bit 2) are
+	# optional: where the controller offers one it must work, where it
+	# does not it must refuse it as the spec says (Invalid Command
+	# Opcode) rather than do something else.
+	zdesc="nvme write-zeroes $node at LBA $slba reads back as zeros"
+	ddesc="nvme dsm --ad $node, $nblk LBAs at $slba"
 	if [ -z "$oncs" ]; then
-		nok "nvme dsm --ad $node # id-ctrl failed: ONCS unknown"
-	elif [ $((oncs & 4)) = 0 ]; then
-		skip "nvme dsm --ad $node" "id-ctrl oncs $oncs: no Dataset Management (/dev/$disk discard_max_bytes $(attr "/sys/block/$disk/queue/discard_max_bytes"))"
+		nok "$zdesc # id-ctrl failed: ONCS unknown"
+		nok "$ddesc # id-ctrl failed: ONCS unknown"
+		end "$name"
+		continue
+	fi
+	if [ $((oncs & 8)) != 0 ]; then
+		# shellcheck disable=SC2086
+		if run /tmp/nvme.out nvme write-zeroes "$node" -s "$slba" -c $((nblk - 1)) &&
+			run /tmp/nvme.out nvme read "$node" $rw -d /tmp/nvr.bin; then
+			check "$zdesc" cmp /tmp/zero.bin /tmp/nvr.bin
+		else
+			nok "$zdesc"
+		fi
 	else
-		check "nvme dsm --ad $node, $nblk LBAs at $slba" \
-			run /tmp/nvme.out nvme dsm "$node" --ad -s "$slba" -b "$nblk"
+		skip "$zdesc" "id-ctrl oncs $oncs: no Write Zeroes (/dev/$disk write_zeroes_max_bytes $(attr "/sys/block/$disk/queue/write_zeroes_max_bytes"))"
+		run /tmp/nvme.out nvme write-zeroes "$node" -s "$slba" -c $((nblk - 1))
+		check "nvme write-zeroes $node is refused as ONCS says (Invalid Command Opcode)" \
+			grep -q 'Invalid Command Opcode' /tmp/nvme.out
+	fi
+	if [ $((oncs & 4)) != 0 ]; then
+		check "$ddesc" run /tmp/nvme.out nvme dsm "$node" --ad -s "$slba" -b "$nblk"
+	else
+		skip "$ddesc" "id-ctrl oncs $oncs: no Dataset Management (/dev/$disk discard_max_bytes $(attr "/sys/block/$disk/queue/discard_max_bytes"))"
+		run /tmp/nvme.out nvme dsm "$node" --ad -s "$slba" -b "$nblk"
+		check "nvme dsm $node is refused as ONCS says (Invalid Command Opcode)" \
+			grep -q 'Invalid Command Opcode' /tmp/nvme.out
 	fi
 	end "$name"
 done
