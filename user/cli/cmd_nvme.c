@@ -10,7 +10,8 @@
  *            (or NVME_IOCTL_IO_CMD with --ioctl)
  *
  * Admin commands go through the ioctl, which /dev/ngXnY and the
- * personality both take; NVME_URING_CMD_ADMIN is left out.
+ * personality both take, or with --uring through io_uring
+ * (NVME_URING_CMD_ADMIN, which both take too).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -46,10 +47,12 @@ struct nvme_common {
 #define NVME_OPT_FUA		0x203
 #define NVME_OPT_DEALLOCATE	0x204
 
-#define NVME_COMMON_OPTIONS						\
+#define NVME_NSID_OPTION						\
 	{ "namespace-id", 'n', "NSID", 0,				\
 	  "Namespace to address (decimal or 0x hex); by default the one "	\
-	  "DEV answers to NVME_IOCTL_ID", 0 },				\
+	  "DEV answers to NVME_IOCTL_ID", 0 }
+
+#define NVME_COMMON_OPTIONS						\
 	{ "json", 'j', NULL, 0, "Print a JSON object", 0 },		\
 	{ "verbose", 'v', NULL, 0,					\
 	  "Print each command's completion on stderr: res (0, NVMe "	\
@@ -158,9 +161,25 @@ static void json_head(const struct nvme_node *n, bool nsid)
 
 struct id_args {
 	struct nvme_common c;
+	bool uring;
 };
 
-static const struct argp_option id_options[] = {
+#define NVME_OPT_URING		0x205
+
+#define NVME_URING_OPTION						\
+	{ "uring", NVME_OPT_URING, NULL, 0,				\
+	  "Send Identify over io_uring (IORING_OP_URING_CMD with "	\
+	  "NVME_URING_CMD_ADMIN) instead of the admin ioctl", 0 }
+
+static const struct argp_option id_ctrl_options[] = {
+	NVME_URING_OPTION,
+	NVME_COMMON_OPTIONS,
+	{ 0 }
+};
+
+static const struct argp_option id_ns_options[] = {
+	NVME_URING_OPTION,
+	NVME_NSID_OPTION,
 	NVME_COMMON_OPTIONS,
 	{ 0 }
 };
@@ -169,21 +188,26 @@ static error_t parse_id(int key, char *arg, struct argp_state *state)
 {
 	struct id_args *a = state->input;
 
+	if (key == NVME_OPT_URING) {
+		a->uring = true;
+		return 0;
+	}
 	return parse_common(key, arg, state, &a->c);
 }
 
 static const struct argp id_ctrl_argp = {
-	.options	= id_options,
+	.options	= id_ctrl_options,
 	.parser		= parse_id,
 	.args_doc	= "DEV",
 	.doc		= "Send Identify Controller (CNS 1) to DEV through "
-			  "NVME_IOCTL_ADMIN_CMD (libnvme's nvme_identify_ctrl) "
+			  "NVME_IOCTL_ADMIN_CMD (libnvme's nvme_identify_ctrl; "
+			  "NVME_URING_CMD_ADMIN with --uring) "
 			  "and print vid, ssvid, sn, mn, fr, mdts, cntlid, ver, "
 			  "nn, oncs and vwc.\v" CLI_NVME_DOC,
 };
 
 static const struct argp id_ns_argp = {
-	.options	= id_options,
+	.options	= id_ns_options,
 	.parser		= parse_id,
 	.args_doc	= "DEV",
 	.doc		= "Send Identify Namespace (CNS 0) to DEV through "
@@ -204,7 +228,8 @@ static int run_id_ctrl(int argc, char **argv, bool verbose)
 	ret = node_open(&n, &a.c, O_RDONLY);
 	if (ret)
 		return ret;
-	res = cli_nvme_id_ctrl(n.fd, &id);
+	res = a.uring ? cli_nvme_id_ctrl_uring(n.fd, &id) :
+			cli_nvme_id_ctrl(n.fd, &id);
 	ret = report_res(&n, "identify controller", res, a.c.verbose, 0);
 	close(n.fd);
 	if (ret)
@@ -233,7 +258,8 @@ static int run_id_ns(int argc, char **argv, bool verbose)
 		return ret;
 	ret = node_nsid(&n, &a.c);
 	if (!ret) {
-		res = cli_nvme_id_ns(n.fd, n.nsid, &ns);
+		res = a.uring ? cli_nvme_id_ns_uring(n.fd, n.nsid, &ns) :
+				cli_nvme_id_ns(n.fd, n.nsid, &ns);
 		ret = report_res(&n, "identify namespace", res, a.c.verbose, 0);
 	}
 	close(n.fd);
@@ -281,6 +307,7 @@ static const struct argp_option io_options[] = {
 	  "read: where the data goes; stdout by default", 0 },
 	{ "ioctl", NVME_OPT_IOCTL, NULL, 0,
 	  "Send the command with NVME_IOCTL_IO_CMD instead of io_uring", 0 },
+	NVME_NSID_OPTION,
 	NVME_COMMON_OPTIONS,
 	{ 0 }
 };

@@ -160,6 +160,17 @@ void cli_nvme_build_passthru(const struct cli_nvme_io *io, uint32_t nsid,
 	cmd->cdw12 = c.cdw12;
 }
 
+void cli_nvme_build_identify(uint8_t cns, uint32_t nsid, void *buf,
+			     struct nvme_uring_cmd *cmd)
+{
+	memset(cmd, 0, sizeof(*cmd));
+	cmd->opcode = nvme_admin_identify;
+	cmd->nsid = nsid;
+	cmd->addr = (uint64_t)(uintptr_t)buf;
+	cmd->data_len = NVME_IDENTIFY_DATA_SIZE;
+	cmd->cdw10 = cns;	/* CNTID in bits 31:16: 0 */
+}
+
 void cli_nvme_prep_sqe(struct io_uring_sqe *sqe, int fd, uint32_t cmd_op,
 		       const struct nvme_uring_cmd *cmd)
 {

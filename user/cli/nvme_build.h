@@ -62,6 +62,14 @@ void cli_nvme_build_passthru(const struct cli_nvme_io *io, uint32_t nsid,
 			     uint32_t meta_len, struct nvme_passthru_cmd *cmd);
 
 /*
+ * Identify (CNS cns: NVME_IDENTIFY_CNS_NS, _CTRL) of namespace nsid into
+ * buf (NVME_IDENTIFY_DATA_SIZE bytes), for NVME_URING_CMD_ADMIN: what
+ * libnvme's nvme_identify_ns/ctrl send through the admin ioctl.
+ */
+void cli_nvme_build_identify(uint8_t cns, uint32_t nsid, void *buf,
+			     struct nvme_uring_cmd *cmd);
+
+/*
  * A 128-byte SQE carrying cmd: IORING_OP_URING_CMD, cmd_op (e.g.
  * NVME_URING_CMD_IO) on fd, the command in the 80-byte area, the rest of
  * the area zero.

@@ -72,6 +72,26 @@ int cli_nvme_uring_cmd(int fd, uint32_t cmd_op,
 	return ret;
 }
 
+int cli_nvme_id_ctrl_uring(int fd, struct nvme_id_ctrl *id)
+{
+	struct nvme_uring_cmd cmd;
+	uint32_t result;
+
+	memset(id, 0, sizeof(*id));
+	cli_nvme_build_identify(NVME_IDENTIFY_CNS_CTRL, 0, id, &cmd);
+	return cli_nvme_uring_cmd(fd, NVME_URING_CMD_ADMIN, &cmd, &result);
+}
+
+int cli_nvme_id_ns_uring(int fd, uint32_t nsid, struct nvme_id_ns *ns)
+{
+	struct nvme_uring_cmd cmd;
+	uint32_t result;
+
+	memset(ns, 0, sizeof(*ns));
+	cli_nvme_build_identify(NVME_IDENTIFY_CNS_NS, nsid, ns, &cmd);
+	return cli_nvme_uring_cmd(fd, NVME_URING_CMD_ADMIN, &cmd, &result);
+}
+
 int cli_nvme_ioctl_io(int fd, struct nvme_passthru_cmd *cmd,
 		      uint32_t *result)
 {

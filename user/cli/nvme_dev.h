@@ -15,6 +15,9 @@
 int cli_nvme_get_nsid(int fd, uint32_t *nsid);
 int cli_nvme_id_ctrl(int fd, struct nvme_id_ctrl *id);
 int cli_nvme_id_ns(int fd, uint32_t nsid, struct nvme_id_ns *ns);
+/* The same through io_uring: NVME_URING_CMD_ADMIN. */
+int cli_nvme_id_ctrl_uring(int fd, struct nvme_id_ctrl *id);
+int cli_nvme_id_ns_uring(int fd, uint32_t nsid, struct nvme_id_ns *ns);
 
 /* One command on a ring of its own (SQE128, CQE32); *result = dw0. */
 int cli_nvme_uring_cmd(int fd, uint32_t cmd_op,

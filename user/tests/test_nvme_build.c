@@ -212,6 +212,26 @@ static void test_nvme_build_passthru(void)
 	tap_result(ok, "nvme build: the ioctl's nvme_passthru_cmd matches the uring command");
 }
 
+static void test_nvme_build_identify(void)
+{
+	static struct nvme_id_ctrl id;
+	struct nvme_uring_cmd cmd;
+	bool ok;
+
+	memset(&cmd, 0xff, sizeof(cmd));
+	cli_nvme_build_identify(NVME_IDENTIFY_CNS_CTRL, 0, &id, &cmd);
+	ok = EXPECT(cmd.opcode == 0x06 && cmd.nsid == 0);
+	ok &= EXPECT(cmd.addr == (uintptr_t)&id && cmd.data_len == 4096);
+	ok &= EXPECT(sizeof(id) == 4096);
+	ok &= EXPECT(cmd.cdw10 == 1 && !cmd.cdw11 && !cmd.cdw12);
+	ok &= EXPECT(!cmd.metadata && !cmd.metadata_len && rest_zero(&cmd));
+	memset(&cmd, 0xff, sizeof(cmd));
+	cli_nvme_build_identify(NVME_IDENTIFY_CNS_NS, 7, &id, &cmd);
+	ok &= EXPECT(cmd.opcode == 0x06 && cmd.nsid == 7 && cmd.cdw10 == 0);
+	ok &= EXPECT(!cmd.cdw11 && !cmd.cdw12 && rest_zero(&cmd));
+	tap_result(ok, "nvme build: Identify Controller and Namespace for NVME_URING_CMD_ADMIN");
+}
+
 union sqe128 {
 	struct io_uring_sqe sqe;
 	unsigned char bytes[128];
@@ -253,5 +273,6 @@ void test_nvme_build(void)
 	test_nvme_build_rw();
 	test_nvme_build_no_data();
 	test_nvme_build_passthru();
+	test_nvme_build_identify();
 	test_nvme_prep_sqe();
 }

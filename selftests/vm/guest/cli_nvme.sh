@@ -3,7 +3,8 @@
 # Guest: the urpt CLI's libnvme side (busybox sh; run by guest/check.sh).
 #
 #  cli-nvme@ng0n1  `urpt nvme` on NVMe's own generic node, the reference:
-#                  id-ctrl, id-ns (against sysfs), write/read round trip
+#                  id-ctrl, id-ns (against sysfs; also over --uring,
+#                  NVME_URING_CMD_ADMIN), write/read round trip
 #                  over io_uring and over the ioctl (and against the block
 #                  device), flush, write-zeroes, dsm, --json, an LBA out of
 #                  range printed by name, a kernel error by errno name.
@@ -137,6 +138,9 @@ else
 	check "$NG: id-ctrl prints the controller (mn, sn)" \
 		[ $rc = 0 -a -n "$(field /tmp/ctrl.out mn)" -a -n "$(field /tmp/ctrl.out sn)" ]
 	cp /tmp/ctrl.out /tmp/ng-ctrl.out
+	run ctrlu urpt nvme id-ctrl $NG --uring
+	check "$NG: id-ctrl --uring (NVME_URING_CMD_ADMIN) prints the same" \
+		cmp -s /tmp/ctrlu.out /tmp/ng-ctrl.out
 	run ctrlj urpt nvme id-ctrl $NG --json
 	check "$NG: id-ctrl --json has the same sn and mn" \
 		[ $rc = 0 -a "$(json_str /tmp/ctrlj.out sn)" = "$(field /tmp/ng-ctrl.out sn)" \
@@ -147,6 +151,9 @@ else
 	check "$NG: id-ns: nsid 1, LBA size $lbs and capacity $disk_bytes as sysfs says" \
 		[ $rc = 0 -a "$(field /tmp/ns.out nsid)" = 1 \
 		  -a "$(field /tmp/ns.out 'lba size')" = "$lbs" -a "$cap" = "$disk_bytes" ]
+	run nsu urpt nvme id-ns $NG --uring
+	check "$NG: id-ns --uring (NVME_URING_CMD_ADMIN) prints the same" \
+		cmp -s /tmp/nsu.out /tmp/ns.out
 	run nsj urpt nvme $NG id-ns --json
 	check "$NG: 'urpt nvme DEV id-ns --json' (DEV first): lba_size and capacity" \
 		grep -q "\"lba_size\": $lbs, \"metadata_size\": 0, \"extended_metadata\": false, \"capacity\": $disk_bytes}" /tmp/nsj.out
@@ -212,6 +219,12 @@ if [ -n "$dev" ]; then
 	check "urpt nvme id-ns $dev: nsid 1, LBA size $lbs, capacity $disk_bytes" \
 		[ $rc = 0 -a "$(field /tmp/uns.out nsid)" = 1 \
 		  -a "$(field /tmp/uns.out 'lba size')" = "$lbs" -a "$cap" = "$disk_bytes" ]
+	run uctrlu urpt nvme id-ctrl "$dev" --uring
+	check "urpt nvme id-ctrl $dev --uring (NVME_URING_CMD_ADMIN) prints the same" \
+		cmp -s /tmp/uctrlu.out /tmp/uctrl.out
+	run unsu urpt nvme id-ns "$dev" --uring --namespace-id 1
+	check "urpt nvme id-ns $dev --uring --namespace-id 1 prints the same" \
+		cmp -s /tmp/unsu.out /tmp/uns.out
 	[ -n "$nsze" ] || nsze=$((disk_bytes / lbs))
 	io_checks "$dev" "$dev" $URPT_SLBA
 	run det urpt detach "${dev#/dev/urpt}"
