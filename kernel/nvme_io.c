@@ -209,12 +209,13 @@ static int urpt_nvme_write_zeroes(struct urpt_dev *udev,
 /*
  * The ranges of a Dataset Management command, read from its data buffer
  * into @buf and turned, in place, into the byte ranges of the non-empty
- * ones. The number of those, or an NVMe status, or -errno.
+ * ones, *@n of them. 0, an NVMe status or -errno.
  */
 static int urpt_nvme_dsm_ranges(struct urpt_dev *udev,
 				struct io_uring_cmd *ioucmd,
 				const struct urpt_nvme_cmd *c, void *buf,
-				unsigned int nr, unsigned int issue_flags)
+				unsigned int nr, unsigned int *n,
+				unsigned int issue_flags)
 {
 	struct iovec fast_iov[UIO_FASTIOV], *iov = fast_iov;
 	struct block_device *bdev = udev->bdev;
@@ -223,7 +224,7 @@ static int urpt_nvme_dsm_ranges(struct urpt_dev *udev,
 	struct urpt_range *range = buf;
 	size_t size = nr * sizeof(*dsm);
 	struct iov_iter iter;
-	unsigned int i, n = 0;
+	unsigned int i;
 	u64 slba, nlb;
 	int ret;
 
@@ -241,8 +242,8 @@ static int urpt_nvme_dsm_ranges(struct urpt_dev *udev,
 	if (ret)
 		return ret;
 
-	/* Entry i is read before entry n <= i is written. */
-	for (i = 0; i < nr; i++) {
+	/* Entry i is read before entry *n <= i is written. */
+	for (*n = 0, i = 0; i < nr; i++) {
 		slba = le64_to_cpu(dsm[i].slba);
 		nlb = le32_to_cpu(dsm[i].nlb);
 		if (!nlb)
@@ -250,11 +251,11 @@ static int urpt_nvme_dsm_ranges(struct urpt_dev *udev,
 		ret = urpt_nvme_check_lba(bdev, slba, nlb);
 		if (ret)
 			return ret;
-		range[n].offset = slba << shift;
-		range[n].len = nlb << shift;
-		n++;
+		range[*n].offset = slba << shift;
+		range[*n].len = nlb << shift;
+		(*n)++;
 	}
-	return n;
+	return 0;
 }
 
 /*
@@ -268,7 +269,7 @@ static int urpt_nvme_dsm(struct urpt_dev *udev, struct io_uring_cmd *ioucmd,
 			 const struct urpt_nvme_cmd *c,
 			 unsigned int issue_flags)
 {
-	unsigned int nr = (c->cdw10 & URPT_NVME_DSM_NR) + 1;
+	unsigned int nr = (c->cdw10 & URPT_NVME_DSM_NR) + 1, n;
 	void *buf;
 	int ret;
 
@@ -286,10 +287,10 @@ static int urpt_nvme_dsm(struct urpt_dev *udev, struct io_uring_cmd *ioucmd,
 	buf = kmalloc_array(nr, sizeof(struct nvme_dsm_range), GFP_KERNEL);
 	if (!buf)
 		return -ENOMEM;
-	ret = urpt_nvme_dsm_ranges(udev, ioucmd, c, buf, nr, issue_flags);
+	ret = urpt_nvme_dsm_ranges(udev, ioucmd, c, buf, nr, &n, issue_flags);
 	/* The bios are built before this returns: buf may go then. */
-	if (ret > 0)
-		ret = urpt_nvme_ranges(udev, ioucmd, REQ_OP_DISCARD, buf, ret,
+	if (!ret && n)
+		ret = urpt_nvme_ranges(udev, ioucmd, REQ_OP_DISCARD, buf, n,
 				       issue_flags);
 	kfree(buf);
 	return ret;
