@@ -14,6 +14,10 @@
  *
  * Control node /dev/urpt-control: ioctls URPT_CTL_* attach, detach and
  * list backing block devices (attach and detach need CAP_SYS_ADMIN).
+ *
+ * The data node also speaks NVMe passthrough (linux/nvme_ioctl.h): the
+ * NVME_IOCTL_* ioctls and NVME_URING_CMD_* commands of one namespace, NSID
+ * 1, described by Identify from the backing disk. See docs/nvme.md.
  */
 #ifndef _UAPI_URPT_H
 #define _UAPI_URPT_H
@@ -29,7 +33,8 @@
 /*
  * sqe->cmd_op values. They are ioctl-style numbers that encode the size of
  * struct urpt_cmd, as NVMe's NVME_URING_CMD_IO does; numbers 0x80 and up
- * are left free so that another personality can share the node.
+ * are left free so that another personality can share the node. The NVMe
+ * personality's NVME_URING_CMD_* (type 'N') differ from these (type 0xE5).
  */
 #define URPT_CMD_INFO		_IOR(URPT_IOC_MAGIC, 0x01, struct urpt_cmd)
 #define URPT_CMD_READ		_IOR(URPT_IOC_MAGIC, 0x02, struct urpt_cmd)
