@@ -54,12 +54,14 @@ path_args() {
 
 # fio_opts WORKLOAD: fio's options for the same workload: random offsets
 # with repeats (--norandommap), as urpt bench draws them, over $SIZE.
+# Five times the I/Os: fio reports its runtime in whole milliseconds,
+# which would round the IOPS of a 40 ms run by a few percent.
 fio_opts() {
 	case $1 in
-	4k-randread-qd1) echo "--rw=randread --bs=4k --iodepth=1 --number_ios=$IOS" ;;
-	4k-randread-qd32) echo "--rw=randread --bs=4k --iodepth=32 --number_ios=$IOS" ;;
-	4k-randwrite-qd32) echo "--rw=randwrite --bs=4k --iodepth=32 --number_ios=$IOS" ;;
-	128k-read-qd8) echo "--rw=read --bs=128k --iodepth=8 --number_ios=$IOS_BIG" ;;
+	4k-randread-qd1) echo "--rw=randread --bs=4k --iodepth=1 --number_ios=$((IOS * 5))" ;;
+	4k-randread-qd32) echo "--rw=randread --bs=4k --iodepth=32 --number_ios=$((IOS * 5))" ;;
+	4k-randwrite-qd32) echo "--rw=randwrite --bs=4k --iodepth=32 --number_ios=$((IOS * 5))" ;;
+	128k-read-qd8) echo "--rw=read --bs=128k --iodepth=8 --number_ios=$((IOS_BIG * 5))" ;;
 	esac
 }
 
@@ -107,34 +109,44 @@ run() {
 # on for the urpt-rq rows only.
 request_path() { echo "$1" >/sys/module/urpt/parameters/request_path; }
 
-bench_fio() { # bench_fio DISK WORKLOAD: fio's io_uring engine, O_DIRECT
+# bench_fio DISK WORKLOAD PATH: fio on the block device (fio: io_uring
+# engine, O_DIRECT) or through an NVMe passthrough node with the
+# io_uring_cmd engine (fio-nvme: /dev/ng0n1; fio-urpt: urpt's NVMe
+# personality on $urpt).
+bench_fio() {
 	n=$((n + 1))
 	if ! command -v fio >/dev/null; then
-		echo "ok $n - $2 fio # SKIP fio is not in the initramfs"
+		echo "ok $n - $2 $3 # SKIP fio is not in the initramfs"
 		return
 	fi
+	case $3 in
+	fio) target="--filename=$1 --ioengine=io_uring --direct=1" ;;
+	fio-nvme) target="--filename=$ng --ioengine=io_uring_cmd --cmd_type=nvme" ;;
+	fio-urpt) target="--filename=$urpt --ioengine=io_uring_cmd --cmd_type=nvme" ;;
+	esac
 	t=$(now)
-	# shellcheck disable=SC2046 # option words, split on purpose
-	timeout -s KILL $RUN_TIMEOUT fio --name=bench --filename="$1" \
-		--ioengine=io_uring --direct=1 --size=$SIZE --norandommap \
-		--randseed=$SEED --lat_percentiles=1 --output-format=terse \
-		$(fio_opts "$2") >/tmp/fio.terse 2>/tmp/run.err
+	# shellcheck disable=SC2046,SC2086 # option words, split on purpose
+	timeout -s KILL $RUN_TIMEOUT fio --name=bench $target --size=$SIZE \
+		--norandommap --randseed=$SEED --lat_percentiles=1 \
+		--output-format=terse $(fio_opts "$2") >/tmp/fio.terse 2>/tmp/run.err
 	rc=$?
 	sed 's/^/# /' /tmp/run.err
 	if [ $rc = 0 ] &&
-		fio_json "disk=${1#/dev/} workload=$2 path=fio" </tmp/fio.terse; then
-		echo "ok $n - $2 fio ($(since "$t") s)"
+		fio_json "disk=${1#/dev/} workload=$2 path=$3" </tmp/fio.terse; then
+		echo "ok $n - $2 $3 ($(since "$t") s)"
 	else
 		sed 's/^/# /' /tmp/fio.terse
-		echo "not ok $n - $2 fio (exit $rc)"
+		echo "not ok $n - $2 $3 (exit $rc)"
 	fi
 }
 
 bench_one() { # bench_one DISK WORKLOAD PATH
-	if [ "$3" = fio ]; then
-		bench_fio "$1" "$2"
+	case $3 in
+	fio*)
+		bench_fio "$1" "$2" "$3"
 		return
-	fi
+		;;
+	esac
 	[ "$3" = urpt-rq ] && request_path 1
 	# shellcheck disable=SC2046 # option words, split on purpose
 	run "$2 $3" urpt bench $(path_args "$3") $(workload_opts "$2") \
@@ -223,10 +235,10 @@ done
 echo "1..$n"
 echo "URPT-END bench-disks rc=0"
 
-PATHS="urpt urpt-rq urpt-fixed urpt-poll-fixed block block-fixed block-poll fio"
+PATHS="urpt urpt-rq urpt-fixed urpt-poll-fixed block block-fixed block-poll fio fio-urpt"
 # shellcheck disable=SC2086 # the path words
 bench_disk /dev/nullb2 $PATHS
 # shellcheck disable=SC2086
 bench_disk /dev/nullb3 $PATHS
 # shellcheck disable=SC2086
-bench_disk /dev/nvme0n1 $PATHS nvme nvme-fixed
+bench_disk /dev/nvme0n1 $PATHS nvme nvme-fixed fio-nvme
