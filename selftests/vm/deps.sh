@@ -62,7 +62,7 @@ install_packages() {
 # Both are re-extracted only when the tarball changes.
 extract_kselftest() {
 	local tarball ks=$URPT_CACHE/kselftest cp=$URPT_CACHE/checkpatch key tmp src
-	tarball=$(ls /usr/src/linux-source-6.1*.tar.xz 2>/dev/null | sort -V | tail -n 1)
+	tarball=$(find /usr/src -maxdepth 1 -name 'linux-source-6.1*.tar.xz' 2>/dev/null | sort -V | tail -n 1)
 	[[ -n $tarball ]] || die "no /usr/src/linux-source-6.1*.tar.xz (package linux-source-6.1)"
 	key=$(file_key "$tarball")
 	if [[ -f $ks/kselftest_harness.h && $(cat "$ks/.key" 2>/dev/null) == "$key" &&
