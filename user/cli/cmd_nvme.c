@@ -11,7 +11,8 @@
  *
  * Admin commands go through the ioctl, which /dev/ngXnY and the
  * personality both take, or with --uring through io_uring
- * (NVME_URING_CMD_ADMIN, which both take too).
+ * (NVME_URING_CMD_ADMIN), which the personality and NVMe controller nodes
+ * (/dev/nvme0) take but /dev/ngXnY refuses (-ENOTTY).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -169,7 +170,9 @@ struct id_args {
 #define NVME_URING_OPTION						\
 	{ "uring", NVME_OPT_URING, NULL, 0,				\
 	  "Send Identify over io_uring (IORING_OP_URING_CMD with "	\
-	  "NVME_URING_CMD_ADMIN) instead of the admin ioctl", 0 }
+	  "NVME_URING_CMD_ADMIN) instead of the admin ioctl: /dev/urptN "	\
+	  "and controller nodes (/dev/nvme0) take it, /dev/ngXnY does "	\
+	  "not (ENOTTY)", 0 }
 
 static const struct argp_option id_ctrl_options[] = {
 	NVME_URING_OPTION,

@@ -3,8 +3,9 @@
 # Guest: the urpt CLI's libnvme side (busybox sh; run by guest/check.sh).
 #
 #  cli-nvme@ng0n1  `urpt nvme` on NVMe's own generic node, the reference:
-#                  id-ctrl, id-ns (against sysfs; also over --uring,
-#                  NVME_URING_CMD_ADMIN), write/read round trip
+#                  id-ctrl, id-ns (against sysfs; over --uring,
+#                  NVME_URING_CMD_ADMIN, on the controller node /dev/nvme0,
+#                  which the namespace node refuses), write/read round trip
 #                  over io_uring and over the ioctl (and against the block
 #                  device), flush, write-zeroes, dsm, --json, an LBA out of
 #                  range printed by name, a kernel error by errno name.
@@ -18,6 +19,7 @@
 # reason. /dev/nvme0n1 is scratch by now: LBAs from 100000 on are used.
 TIMEOUT=60
 NG=/dev/ng0n1
+CTRL=/dev/nvme0
 NS=nvme0n1
 NG_SLBA=100000
 URPT_SLBA=110000
@@ -61,6 +63,11 @@ ident() { grep -E '^ *(vid|ssvid|sn|mn|fr|cntlid|ver|nn):' "$1" | sed 's/^ *//';
 json_str() { sed -n "s/.*\"$2\": \"\\([^\"]*\\)\".*/\\1/p" "$1" | head -n 1; }
 
 # Checks of more than one command, for check().
+same_but_device() { # FILE1 FILE2: the same but for the device: line
+	grep -v '^device:' "$1" >/tmp/sbd.1
+	grep -v '^device:' "$2" >/tmp/sbd.2
+	[ -s /tmp/sbd.1 ] && cmp -s /tmp/sbd.1 /tmp/sbd.2
+}
 same_ident() { [ -s /tmp/ng.ident ] && cmp -s /tmp/info.ident /tmp/ng.ident; }
 info_json_nvme() {
 	[ "$rc" = 0 ] &&
@@ -138,9 +145,21 @@ else
 	check "$NG: id-ctrl prints the controller (mn, sn)" \
 		[ $rc = 0 -a -n "$(field /tmp/ctrl.out mn)" -a -n "$(field /tmp/ctrl.out sn)" ]
 	cp /tmp/ctrl.out /tmp/ng-ctrl.out
+	# Admin commands over io_uring: the kernel takes NVME_URING_CMD_ADMIN
+	# on the controller node only; a namespace's generic node refuses it.
 	run ctrlu urpt nvme id-ctrl $NG --uring
-	check "$NG: id-ctrl --uring (NVME_URING_CMD_ADMIN) prints the same" \
-		cmp -s /tmp/ctrlu.out /tmp/ng-ctrl.out
+	if [ $rc = 1 ] && grep -q '(ENOTTY)$' /tmp/ctrlu.err; then
+		ok "$NG: id-ctrl --uring: NVME_URING_CMD_ADMIN refused, -ENOTTY printed by name"
+	else
+		nok "$NG: id-ctrl --uring: NVME_URING_CMD_ADMIN refused, -ENOTTY printed by name (got exit $rc)"
+	fi
+	if [ -c $CTRL ]; then
+		run ctrlu urpt nvme id-ctrl $CTRL --uring
+		check "$CTRL: id-ctrl --uring (NVME_URING_CMD_ADMIN) prints what $NG's ioctl did" \
+			same_but_device /tmp/ctrlu.out /tmp/ng-ctrl.out
+	else
+		skip "$CTRL: id-ctrl --uring" "$CTRL is missing"
+	fi
 	run ctrlj urpt nvme id-ctrl $NG --json
 	check "$NG: id-ctrl --json has the same sn and mn" \
 		[ $rc = 0 -a "$(json_str /tmp/ctrlj.out sn)" = "$(field /tmp/ng-ctrl.out sn)" \
@@ -151,9 +170,13 @@ else
 	check "$NG: id-ns: nsid 1, LBA size $lbs and capacity $disk_bytes as sysfs says" \
 		[ $rc = 0 -a "$(field /tmp/ns.out nsid)" = 1 \
 		  -a "$(field /tmp/ns.out 'lba size')" = "$lbs" -a "$cap" = "$disk_bytes" ]
-	run nsu urpt nvme id-ns $NG --uring
-	check "$NG: id-ns --uring (NVME_URING_CMD_ADMIN) prints the same" \
-		cmp -s /tmp/nsu.out /tmp/ns.out
+	if [ -c $CTRL ]; then
+		run nsu urpt nvme id-ns $CTRL --uring --namespace-id 1
+		check "$CTRL: id-ns --uring --namespace-id 1 prints what $NG's ioctl did" \
+			same_but_device /tmp/nsu.out /tmp/ns.out
+	else
+		skip "$CTRL: id-ns --uring" "$CTRL is missing"
+	fi
 	run nsj urpt nvme $NG id-ns --json
 	check "$NG: 'urpt nvme DEV id-ns --json' (DEV first): lba_size and capacity" \
 		grep -q "\"lba_size\": $lbs, \"metadata_size\": 0, \"extended_metadata\": false, \"capacity\": $disk_bytes}" /tmp/nsj.out
