@@ -4,9 +4,10 @@
  * linux/nvme_ioctl.h and the NVME_URING_CMD_* uring commands, so that
  * tools written for an NVMe generic char device (/dev/ngXnY) work on any
  * disk. A command is fetched once and checked where the nvme driver checks
- * passthrough (flags, nsid, permissions, metadata: -errno); what a
- * controller would check is answered with an NVMe status by nvme_id.c
- * (Identify) and nvme_io.c (the I/O commands). See docs/nvme.md.
+ * passthrough (flags, nsid, permissions, metadata; only permissions are an
+ * errno here, the rest an NVMe status as a controller would answer);
+ * nvme_id.c (Identify) and nvme_io.c (the I/O commands) check the rest.
+ * See docs/nvme.md.
  */
 #include <linux/capability.h>
 #include <linux/compat.h>
@@ -97,16 +98,21 @@ static int urpt_nvme_exec(struct urpt_dev *udev, struct io_uring_cmd *ioucmd,
 {
 	int ret;
 
-	/* What the nvme driver refuses before the controller sees it. */
+	/*
+	 * The nvme driver refuses these with -EINVAL before its controller
+	 * sees them; here the controller is urpt, and it answers as an NVMe
+	 * controller would: a fused command or an SGL/PRP choice (flags) and
+	 * a metadata buffer (the namespace has none) are Invalid Field, a
+	 * namespace other than 1 Invalid Namespace.
+	 */
 	if (c->flags)
-		return -EINVAL;
+		return URPT_NVME_ERR(NVME_SC_INVALID_FIELD);
 	if (!admin && c->nsid != URPT_NVME_NSID)
-		return -EINVAL;
+		return URPT_NVME_ERR(NVME_SC_INVALID_NS);
 	if (!urpt_nvme_allowed(c, admin, mode))
 		return -EACCES;
-	/* The namespace has no metadata: a metadata buffer cannot map. */
 	if (c->metadata && c->metadata_len)
-		return -EINVAL;
+		return URPT_NVME_ERR(NVME_SC_INVALID_FIELD);
 
 	/* Holds the disk until the command is off it (released in io.c). */
 	if (!urpt_dev_get(udev))

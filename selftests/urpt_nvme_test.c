@@ -5,9 +5,9 @@
  * the disk's geometry, the I/O commands through NVME_IOCTL_IO_CMD and
  * NVME_URING_CMD_IO(_VEC) with data checked against the native READ and
  * O_DIRECT, registered buffers, IOPOLL (URPT_POLL=1), and every refusal:
- * the -errno of the driver's checks (flags, nsid, metadata, permissions,
- * ring) and the NVMe statuses of the controller's (reserved fields, range,
- * opcode, data length).
+ * the -errno of permissions, buffers and the ring, and NVMe statuses for
+ * the rest (flags, nsid, metadata, reserved fields, range, opcode, data
+ * length).
  *
  * Run as root with URPT_BDEV=/dev/<disk> (a disk the test may overwrite).
  */
@@ -957,24 +957,31 @@ TEST_F_TIMEOUT(nvme, dsm_deallocate, 60)
 
 /* ---- refusals ------------------------------------------------------------- */
 
-TEST_F(nvme, driver_checks_are_errno)
+/*
+ * Where the nvme driver answers -EINVAL before its controller sees the
+ * command, urpt answers as the controller would: an NVMe status.
+ */
+TEST_F(nvme, driver_checks_are_nvme_statuses)
 {
 	struct nvme_passthru_cmd c;
 
 	NEED_SETUP();
 	nv_fill(&c, OP_READ, 0, 1, self->buf, self->lbs);
 	c.nsid = 2;
-	nv_expect_both(_metadata, self, self->ro_fd, &c, -EINVAL, "nsid 2");
+	nv_expect_both(_metadata, self, self->ro_fd, &c, SC_INV_NS, "nsid 2");
 	c.nsid = 0xffffffff;
-	nv_expect_both(_metadata, self, self->ro_fd, &c, -EINVAL,
+	nv_expect_both(_metadata, self, self->ro_fd, &c, SC_INV_NS,
 		       "nsid broadcast");
+	c.nsid = 0;
+	nv_expect_both(_metadata, self, self->ro_fd, &c, SC_INV_NS, "nsid 0");
 	c.nsid = 1;
 	c.flags = 0x40;
-	nv_expect_both(_metadata, self, self->ro_fd, &c, -EINVAL, "flags");
+	nv_expect_both(_metadata, self, self->ro_fd, &c, SC_INV_FIELD, "flags");
 	c.flags = 0;
 	c.metadata = (uint64_t)(uintptr_t)self->buf2;
 	c.metadata_len = 8;
-	nv_expect_both(_metadata, self, self->ro_fd, &c, -EINVAL, "metadata");
+	nv_expect_both(_metadata, self, self->ro_fd, &c, SC_INV_FIELD,
+		       "metadata");
 	c.metadata = 0;
 	c.metadata_len = 0;
 	c.addr = (uint64_t)(uintptr_t)ut_unmapped_range(self->lbs);
