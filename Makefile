@@ -6,6 +6,9 @@
 #   make check           host unit tests + the selftest suite in the VM
 #   make check KERNELS="6.1 6.12-bpo 6.12 newest"
 #                        the same, once per kernel (selftests/vm/matrix.sh)
+#   make debug-kernel    build (once, cached) the KASAN/lockdep/kmemleak kernel:
+#                        docs/debug-kernel.md (~50 min the first time)
+#   make check-debug     the selftest suite in the VM on that kernel (builds it first)
 #   make bench           urpt bench in the VM (one vCPU, qemu -icount): docs/perf.md
 #   make unit            host unit tests only (no kernel needed)
 #   make install         urpt.ko into /lib/modules/$(KVER)/updates (then depmod),
@@ -29,6 +32,7 @@ UDEVRULESDIR	?= $(PREFIX)/lib/udev/rules.d
 SBIN_PATH	:= PATH="$$PATH:/sbin:/usr/sbin"
 
 .PHONY: all module user selftests unit check demo bench deps clean \
+	debug-kernel check-debug \
 	install install-module install-user uninstall uninstall-module uninstall-user
 
 all: module user
@@ -56,6 +60,14 @@ check:
 
 demo:
 	selftests/vm/demo.sh
+
+# The debug kernel (KASAN, lockdep, kmemleak) from linux-source-6.1, cached
+# under .cache/debug-kernel/; check-debug runs the whole suite on it.
+debug-kernel:
+	selftests/vm/debugkernel.sh build
+
+check-debug: debug-kernel
+	URPT_KVER=debug selftests/vm/check.sh
 
 bench:
 	selftests/vm/bench.sh

@@ -23,13 +23,22 @@
 # The last line is "N passed, N failed"; the exit status is non-zero when
 # something failed or nothing passed.
 #
-# Environment: URPT_KVER (guest kernel), URPT_VM_TIMEOUT (default 900 s),
+# Environment: URPT_KVER (guest kernel; "debug": debugkernel.sh's),
+# URPT_VM_TIMEOUT (default 900 s, 7200 s on the debug kernel),
 # URPT_VM_QUIET=1 (console to the log only), URPT_VM_BZIMAGE=1.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 "$URPT_VM_DIR/deps.sh"
 kver=$(guest_kver) || die "no Debian 6.1 kernel installed"
+# The debug kernel (URPT_KVER=debug, `make check-debug`): KASAN and lockdep
+# make the guest several times slower under TCG. Longer time limits, the
+# guest's too (urptvm.timeout_scale multiplies guest/check.sh's per-test
+# limit).
+if debug_kernel_is "$kver"; then
+	URPT_VM_TIMEOUT=${URPT_VM_TIMEOUT:-7200}
+	URPT_VM_APPEND="${URPT_VM_APPEND:-} urptvm.timeout_scale=${URPT_DEBUG_TIMEOUT_SCALE:-5}"
+fi
 logdir=$(new_logdir check)
 rundir=$(mktemp -d "$URPT_CACHE/run.check.XXXXXX")
 trap 'rm -rf "$rundir"' EXIT

@@ -15,8 +15,13 @@ die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
 # The guest kernel: the newest Debian 6.1 flavour installed for amd64. The
 # host runs another kernel, so `uname -r` would be wrong here. URPT_KVER
-# overrides the choice (it must still be installed: image, modules, headers).
+# overrides the choice (it must still be installed: image, modules, headers);
+# URPT_KVER=debug is the debug kernel built by debugkernel.sh.
 guest_kver() {
+	if [[ ${URPT_KVER:-} == debug ]]; then
+		debug_kernel_kver
+		return
+	fi
 	if [[ -n ${URPT_KVER:-} ]]; then
 		echo "$URPT_KVER"
 		return
@@ -209,12 +214,17 @@ tally_guest() {
 
 # scan_console FILE: every kernel line reporting a bug is one failure.
 # Only kernel lines are scanned (they carry a printk timestamp), so test
-# output echoed on the console cannot match by accident.
+# output echoed on the console cannot match by accident. The debug kernel's
+# reports start with these words too: KASAN ("BUG: KASAN: ..."), lockdep
+# ("WARNING: possible circular locking dependency detected", "WARNING:
+# inconsistent lock state", ...), DEBUG_ATOMIC_SLEEP ("BUG: sleeping
+# function called from invalid context"), DEBUG_LIST (a WARNING); and a
+# task blocked for minutes (hung task detector) or an RCU stall is one too.
 scan_console() {
 	local file=$1 line
 	while IFS= read -r line; do
 		fail "console: ${line%$'\r'}"
-	done < <(grep -aE '^\[ *[0-9]+\.[0-9]+\] .*(WARNING:|BUG:|Oops|Call Trace|KASAN|kernel BUG)' "$file" || true)
+	done < <(grep -aE '^\[ *[0-9]+\.[0-9]+\] .*(WARNING:|BUG:|Oops|Call Trace|KASAN|kernel BUG|INFO: task .* blocked for more than|rcu: INFO: .*detected stall)' "$file" || true)
 }
 
 # print_summary LOGDIR: the last line is exactly "N passed, N failed".
@@ -484,3 +494,5 @@ build_selftests() {
 
 # The kernel matrix (fetched kernels, build chroots): kernels.sh.
 . "$URPT_VM_DIR/kernels.sh"
+# The debug kernel (KASAN, lockdep, kmemleak): debugkernel.sh.
+. "$URPT_VM_DIR/debugkernel.sh"

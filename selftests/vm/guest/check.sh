@@ -25,12 +25,19 @@
 # 3c. guest/cli_nvme.sh: the urpt CLI's libnvme side (urpt nvme on
 #    /dev/ng0n1 and /dev/urptN, urpt info's NVMe identity).
 # 4. The control-node and module tests, once, on /dev/nullb0.
+# 5. guest/kmemleak.sh: on a kernel with kmemleak (the debug kernel), scan
+#    and fail on a leak allocated through urpt.
 DISKS="/dev/vda /dev/nvme0n1 /dev/nullb0 /dev/vdb1"
 EAGAIN_BDEV=/dev/nullb1
 VERIFY_QDS="1 32 128"
 # Longer than the harness's own 30 s per test, shorter than the VM's timeout:
 # a hung test is reported by name rather than as a dead VM.
 TEST_TIMEOUT=240
+# urptvm.timeout_scale=N on the command line (check.sh, debug kernel): N
+# times as long, for every time limit that reads URPT_TIMEOUT_SCALE.
+URPT_TIMEOUT_SCALE=$(tr ' ' '\n' </proc/cmdline | sed -n 's/^urptvm\.timeout_scale=//p')
+export URPT_TIMEOUT_SCALE="${URPT_TIMEOUT_SCALE:-1}"
+TEST_TIMEOUT=$((TEST_TIMEOUT * URPT_TIMEOUT_SCALE))
 
 # The guest's uptime, and the seconds since $1 (an earlier uptime): each
 # run and step prints how long it took, for the time budget.
@@ -266,3 +273,8 @@ sh /jobs/cli_nvme.sh
 for t in $ONCE; do
 	[ -x "/selftests/$t" ] && run_test "$t" /dev/nullb0
 done
+
+# Section 5 ------------------------------------------------------------------
+# The debug kernel only (it has kmemleak): no leak allocated through urpt,
+# now that every test is over: guest/kmemleak.sh.
+sh /jobs/kmemleak.sh
