@@ -249,8 +249,8 @@ void cli_nvme_show_id_ns(FILE *f, const char *indent,
 			 (unsigned long long)le64toh(ns->ncap));
 	cli_nvme_show_kv(f, indent, "nuse", "%llu",
 			 (unsigned long long)le64toh(ns->nuse));
-	cli_nvme_show_kv(f, indent, "nlbaf", "%u (%u formats)", ns->nlbaf,
-			 nr_lbaf(ns));
+	cli_nvme_show_kv(f, indent, "nlbaf", "%u (%u format%s)", ns->nlbaf,
+			 nr_lbaf(ns), nr_lbaf(ns) == 1 ? "" : "s");
 	cli_nvme_show_kv(f, indent, "flbas", "0x%02x (format %u%s)", ns->flbas,
 			 in_use, ns->flbas & NVME_NS_FLBAS_META_EXT ?
 					 ", extended metadata" : "");

@@ -241,6 +241,14 @@ static void test_nvme_show_id_ns(void)
 	ok &= has_line(text, "capacity: 536870912 bytes (512.00 MiB)");
 	free(text);
 
+	ns->nlbaf = 0;
+	mem_open(&m);
+	cli_nvme_show_id_ns(m.f, "", ns);
+	text = mem_close(&m);
+	ok &= has_line(text, "nlbaf:    0 (1 format)");
+	free(text);
+
+	ns->nlbaf = 1;
 	ns->flbas = 0x05;	/* past NLBAF */
 	mem_open(&m);
 	cli_nvme_show_id_ns(m.f, "", ns);
