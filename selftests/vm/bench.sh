@@ -141,6 +141,12 @@ plot() { # plot DATA OUT.svg YLABEL [GNUPLOT-Y-SETTING]
 		set style data histogram
 		set style histogram clustered gap 1
 		set style fill solid 0.8 border -1
+		# gnuplot has 8 default colours; up to 13 paths per disk
+		set linetype 9 lc rgb "#8c564b"
+		set linetype 10 lc rgb "#7f7f7f"
+		set linetype 11 lc rgb "#bcbd22"
+		set linetype 12 lc rgb "#17becf"
+		set linetype 13 lc rgb "#ff9896"
 		set datafile missing "-"
 		set key outside right top vertical
 		set ylabel "$3"
