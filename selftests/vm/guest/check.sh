@@ -24,7 +24,10 @@
 #    test on /dev/urptN (nullb0, vda) and on /dev/ng0n1 as the reference.
 # 3c. guest/cli_nvme.sh: the urpt CLI's libnvme side (urpt nvme on
 #    /dev/ng0n1 and /dev/urptN, urpt info's NVMe identity).
-# 4. The control-node and module tests, once, on /dev/nullb0.
+# 4. The control-node, fault and module tests, once, on /dev/nullb0
+#    (urpt_fault_test makes null_blk disks of its own).
+# 4b. urpt_hotremove_test: /dev/nvme0n1 hot-removed under load (PCI
+#    remove), then back by a PCI rescan; last, nothing after needs it.
 # 5. guest/kmemleak.sh: on a kernel with kmemleak (the debug kernel), scan
 #    and fail on a leak allocated through urpt.
 DISKS="/dev/vda /dev/nvme0n1 /dev/nullb0 /dev/vdb1"
@@ -124,12 +127,14 @@ fi
 # Programs that test the module or the control node rather than a disk run
 # once, on null_blk, at the end (urpt_module_test unloads and reloads
 # urpt.ko, so nothing may run beside it).
-ONCE="urpt_ctl_test urpt_nowait_test urpt_module_test"
+ONCE="urpt_ctl_test urpt_nowait_test urpt_fault_test urpt_module_test"
+# Takes /dev/nvme0n1 away (PCI remove, then rescan): at the very end.
+LAST="urpt_hotremove_test"
 URPT_KO=$(ls /lib/modules/*/extra/urpt.ko | head -n 1)
 export URPT_KO
 
 is_once() {
-	case " $ONCE " in *" $1 "*) return 0 ;; esac
+	case " $ONCE $LAST " in *" $1 "*) return 0 ;; esac
 	return 1
 }
 
@@ -272,6 +277,13 @@ sh /jobs/cli_nvme.sh
 # Last: urpt_module_test unloads and reloads the module.
 for t in $ONCE; do
 	[ -x "/selftests/$t" ] && run_test "$t" /dev/nullb0
+done
+
+# Section 4b -----------------------------------------------------------------
+# Last of the tests: the NVMe disk hot-removed under load, then brought
+# back by a PCI rescan (nothing after this needs /dev/nvme0n1).
+for t in $LAST; do
+	[ -x "/selftests/$t" ] && run_test "$t" /dev/nvme0n1
 done
 
 # Section 5 ------------------------------------------------------------------
