@@ -33,19 +33,8 @@ BS=4k
 IOS=1024		# SIZE / BS: what fio must report per pass
 TIMEOUT=120		# seconds, per tool run
 
-now() { cut -d' ' -f1 /proc/uptime; }
-since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
-begin() { echo "URPT-BEGIN $1"; t_begin=$(now); n=0; }
-end() { echo "1..$n"; echo "# $1: $(since "$t_begin") s"; echo "URPT-END $1 rc=0"; }
-
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-nok() { n=$((n + 1)); echo "not ok $n - $1"; }
-skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
-check() { # check DESCRIPTION CMD...: one TAP line for CMD's status
-	d=$1
-	shift
-	if "$@"; then ok "$d"; else nok "$d"; fi
-}
+# now, since, begin, end, ok, nok, skip, check
+. /jobs/tap.sh
 
 # run LOG CMD...: CMD's output into LOG and, prefixed, into the TAP stream
 # as a comment; its status is returned.
