@@ -87,6 +87,9 @@ int urpt_check_range(struct block_device *bdev, u64 offset, u32 len,
 		return -EINVAL;
 	if ((offset | len) & lbs_mask)
 		return -EINVAL;
+	/* A disk being removed drops to 0 before it is marked dead. */
+	if (!capacity)
+		return -ENODEV;
 	if (offset > capacity || len > capacity - offset)
 		return -ENOSPC;
 	return 0;

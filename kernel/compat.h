@@ -191,13 +191,41 @@ struct urpt_bdev_handle {
 #endif
 };
 
+/* dev.c: the disk of @holder is going away. */
+void urpt_holder_dead(void *holder);
+
+#ifdef URPT_HAVE_BDEV_FILE_OPEN
+/*
+ * The exclusive holder hears of the disk going away (6.5 and later; 6.8
+ * and later call it with bd_holder_lock held, for the callee to drop).
+ * 6.1 has no holder ops: the driver looks at GD_DEAD instead.
+ */
+static inline void urpt_holder_mark_dead(struct block_device *bdev,
+					 bool surprise)
+	__releases(&bdev->bd_holder_lock)
+{
+	urpt_holder_dead(bdev->bd_holder);
+	mutex_unlock(&bdev->bd_holder_lock);
+}
+
+static inline const struct blk_holder_ops *urpt_holder_ops(void)
+{
+	static const struct blk_holder_ops ops = {
+		.mark_dead	= urpt_holder_mark_dead,
+	};
+
+	return &ops;
+}
+#endif
+
 static inline int urpt_bdev_open(struct urpt_bdev_handle *h, const char *path,
 				 bool write, void *holder)
 {
 #ifdef URPT_HAVE_BDEV_FILE_OPEN
 	blk_mode_t mode = BLK_OPEN_READ | (write ? BLK_OPEN_WRITE : 0);
 
-	h->file = bdev_file_open_by_path(path, mode, holder, NULL);
+	h->file = bdev_file_open_by_path(path, mode, holder,
+					 holder ? urpt_holder_ops() : NULL);
 	if (IS_ERR(h->file))
 		return PTR_ERR(h->file);
 	h->bdev = file_bdev(h->file);

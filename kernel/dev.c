@@ -6,7 +6,9 @@
  * ATTACH opens the disk and publishes the node. DETACH unpublishes it,
  * refuses new commands (-ENODEV), waits for the commands already on the
  * disk and releases the disk; the urpt_dev itself lives on until the last
- * open file of the node is closed.
+ * open file of the node is closed. A disk that goes away while attached
+ * (del_gendisk(), blk_mark_disk_dead()) makes new commands fail with
+ * -ENODEV too; it is released at DETACH.
  */
 #include <linux/module.h>
 #include <linux/fs.h>
@@ -20,6 +22,8 @@ static DEFINE_IDA(urpt_ida);
 /* index -> attached urpt_dev; also serializes attach, detach and list */
 static DEFINE_XARRAY(urpt_devs);
 static DEFINE_MUTEX(urpt_devs_lock);
+/* releases detached disks once their last command is off them */
+static struct workqueue_struct *urpt_release_wq;
 
 static ssize_t backing_show(struct device *dev, struct device_attribute *attr,
 			    char *buf)
@@ -68,8 +72,10 @@ static int urpt_open(struct inode *inode, struct file *file)
 	struct urpt_dev *udev = container_of(inode->i_cdev, struct urpt_dev,
 					     cdev);
 
-	if (percpu_ref_is_dying(&udev->ref))
+	/* Detached, or the disk is going away. */
+	if (!urpt_dev_get(udev))
 		return -ENODEV;
+	urpt_dev_put(udev);
 	if ((file->f_mode & FMODE_WRITE) && !udev->writable)
 		return -EROFS;
 	/* Every command bypasses the page cache: O_DIRECT is the truth. */
@@ -95,12 +101,47 @@ static const struct file_operations urpt_fops = {
 	.llseek		= noop_llseek,
 };
 
-/* The last command on the disk after DETACH killed the ref. */
+/* The last command on the disk after DETACH killed the ref: any context. */
 static void urpt_dev_drained(struct percpu_ref *ref)
 {
 	struct urpt_dev *udev = container_of(ref, struct urpt_dev, ref);
 
-	complete(&udev->drained);
+	queue_work(urpt_release_wq, &udev->release_work);
+}
+
+/* Nothing is on the disk any more: give it back. */
+static void urpt_dev_release_disk(struct work_struct *work)
+{
+	struct urpt_dev *udev = container_of(work, struct urpt_dev,
+					     release_work);
+
+	/*
+	 * A poller may still be in bio_poll() on the bio of a command that
+	 * has ended, under rcu_read_lock() (io.c): the disk and its queue
+	 * must outlive it.
+	 */
+	synchronize_rcu();
+	dev_info(&udev->dev, "detached %s\n", udev->disk_name);
+	udev->bdev = NULL;
+	urpt_bdev_close(&udev->handle);
+	ida_free(&urpt_ida, udev->index);
+	complete_all(&udev->released);
+	/* The reference of the attachment; open files may hold others. */
+	put_device(&udev->dev);
+}
+
+/*
+ * The disk is going away (holder ops, kernels that have them): new
+ * commands fail with -ENODEV, those on the disk end as the block layer
+ * ends them. Called under the disk's locks: only note it.
+ */
+void urpt_holder_dead(void *holder)
+{
+	struct urpt_dev *udev = holder;
+
+	WRITE_ONCE(udev->dead, true);
+	dev_info(&udev->dev, "%s is going away: commands fail until DETACH\n",
+		 udev->disk_name);
 }
 
 /* The last reference to the node is gone: nothing can reach udev. */
@@ -130,7 +171,8 @@ int urpt_attach(const char *path, u32 flags, u32 *index)
 		kfree(udev);
 		return ret;
 	}
-	init_completion(&udev->drained);
+	INIT_WORK(&udev->release_work, urpt_dev_release_disk);
+	init_completion(&udev->released);
 	urpt_submit_init(udev);
 	udev->attach_flags = flags;
 	udev->writable = !(flags & URPT_ATTACH_READ_ONLY);
@@ -190,23 +232,26 @@ out_free:
 	return ret;
 }
 
-/* Called with urpt_devs_lock held, udev already out of urpt_devs. */
+/*
+ * Called with urpt_devs_lock held, udev already out of urpt_devs: the
+ * caller then waits for udev->released with a reference of its own.
+ */
 static void urpt_dev_remove(struct urpt_dev *udev)
 {
+	get_device(&udev->dev);
 	/* No new opens; open files keep the cdev and so udev alive. */
 	cdev_device_del(&udev->cdev, &udev->dev);
-
-	/* New commands fail with -ENODEV; wait for those on the disk. */
+	/* New commands fail with -ENODEV; the last one on the disk releases it. */
 	percpu_ref_kill(&udev->ref);
-	wait_for_completion(&udev->drained);
-
-	dev_info(&udev->dev, "detached %s\n", udev->disk_name);
-	udev->bdev = NULL;
-	urpt_bdev_close(&udev->handle);
-	ida_free(&urpt_ida, udev->index);
-	put_device(&udev->dev);
 }
 
+/*
+ * DETACH waits for the commands on the disk without urpt_devs_lock, so that
+ * other disks can be attached, detached and listed meanwhile. They end by
+ * themselves, but a polled command that nobody reaps ends only when the
+ * disk times it out: a fatal signal stops the wait, and the disk is then
+ * released without us. The index is free once it is released.
+ */
 int urpt_detach(u32 index)
 {
 	struct urpt_dev *udev;
@@ -216,9 +261,20 @@ int urpt_detach(u32 index)
 	if (udev)
 		urpt_dev_remove(udev);
 	mutex_unlock(&urpt_devs_lock);
-	return udev ? 0 : -ENODEV;
+	if (!udev)
+		return -ENODEV;
+	/* Killed: detached all the same, and nobody sees the result. */
+	if (wait_for_completion_killable(&udev->released))
+		dev_info(&udev->dev, "DETACH killed: %s is released later\n",
+			 udev->disk_name);
+	put_device(&udev->dev);
+	return 0;
 }
 
+/*
+ * Module unload (open nodes hold the module, so no command is on these
+ * disks) and a failed load.
+ */
 void urpt_detach_all(void)
 {
 	struct urpt_dev *udev;
@@ -228,6 +284,8 @@ void urpt_detach_all(void)
 	xa_for_each(&urpt_devs, index, udev) {
 		xa_erase(&urpt_devs, index);
 		urpt_dev_remove(udev);
+		wait_for_completion(&udev->released);
+		put_device(&udev->dev);
 	}
 	mutex_unlock(&urpt_devs_lock);
 }
@@ -265,17 +323,32 @@ int urpt_dev_class_init(void)
 {
 	int ret;
 
+	/*
+	 * Not urpt's I/O workqueue: a release may free the urpt_dev, which
+	 * flushes its submit work, queued there.
+	 */
+	urpt_release_wq = alloc_workqueue("urpt_release", 0, 0);
+	if (!urpt_release_wq)
+		return -ENOMEM;
 	ret = alloc_chrdev_region(&urpt_devt, 0, URPT_MAX_DEVS, "urpt");
 	if (ret)
-		return ret;
+		goto out_wq;
 	ret = class_register(&urpt_class);
 	if (ret)
-		unregister_chrdev_region(urpt_devt, URPT_MAX_DEVS);
+		goto out_chrdev;
+	return 0;
+
+out_chrdev:
+	unregister_chrdev_region(urpt_devt, URPT_MAX_DEVS);
+out_wq:
+	destroy_workqueue(urpt_release_wq);
 	return ret;
 }
 
+/* After urpt_detach_all(): a DETACH that was killed may still release. */
 void urpt_dev_class_exit(void)
 {
+	destroy_workqueue(urpt_release_wq);
 	class_unregister(&urpt_class);
 	unregister_chrdev_region(urpt_devt, URPT_MAX_DEVS);
 	ida_destroy(&urpt_ida);

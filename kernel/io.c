@@ -238,7 +238,13 @@ static void urpt_cmd_ended(struct io_uring_cmd *ioucmd)
 {
 	struct urpt_dev *udev = ioucmd->file->private_data;
 
-	/* The disk is no longer needed: DETACH may go on. */
+	/*
+	 * The disk is no longer needed: DETACH may go on. A poller that has
+	 * not yet looked at the polled bio finds nothing to poll; one that
+	 * has is under rcu_read_lock(), which DETACH waits out before it
+	 * releases the disk (dev.c).
+	 */
+	WRITE_ONCE(urpt_pdu(ioucmd)->polled, false);
 	urpt_dev_put(udev);
 	if (urpt_can_complete_inline(urpt_pdu(ioucmd)))
 		urpt_complete_inline(ioucmd);

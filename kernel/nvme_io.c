@@ -77,6 +77,9 @@ static int urpt_nvme_check_lba(struct block_device *bdev, u64 slba, u64 nlb)
 {
 	u64 nsze = bdev_nr_bytes(bdev) >> urpt_nvme_shift(bdev);
 
+	/* Being removed, as urpt_check_range() says. */
+	if (!nsze)
+		return -ENODEV;
 	if (slba >= nsze || nlb > nsze - slba)
 		return URPT_NVME_ERR(NVME_SC_LBA_RANGE);
 	return 0;

@@ -17,16 +17,18 @@
 /*
  * One attached backing disk. The struct device's refcount decides when it
  * is freed (the last close of /dev/urptN); @ref counts the commands that
- * use @bdev, and DETACH kills it and waits for them before releasing the
- * disk.
+ * use @bdev, and DETACH kills it; once they are off the disk,
+ * @release_work releases the disk and completes @released.
  */
 struct urpt_dev {
 	struct device		dev;
 	struct cdev		cdev;
 	struct percpu_ref	ref;
-	struct completion	drained;
+	struct work_struct	release_work;
+	struct completion	released;
 	struct urpt_bdev_handle	handle;
-	struct block_device	*bdev;		/* handle.bdev, until DETACH */
+	struct block_device	*bdev;		/* handle.bdev, until released */
+	bool			dead;		/* the disk is going away */
 	bool			writable;
 	u32			index;
 	u32			attach_flags;
@@ -45,9 +47,26 @@ int urpt_detach(u32 index);
 void urpt_detach_all(void);
 int urpt_list(struct urpt_ctl_entry __user *entries, u32 room, u32 *count);
 
+/*
+ * Is the disk going away? Its holder ops say so where the kernel has them
+ * (dev.c); GD_DEAD, set by del_gendisk() and blk_mark_disk_dead() on every
+ * kernel, says so everywhere.
+ */
+static inline bool urpt_disk_dead(struct block_device *bdev)
+{
+	return test_bit(GD_DEAD, &bdev->bd_disk->state);
+}
+
+/* A command may use the disk: false after DETACH or once it is going away. */
 static inline bool urpt_dev_get(struct urpt_dev *udev)
 {
-	return percpu_ref_tryget_live(&udev->ref);
+	if (!percpu_ref_tryget_live(&udev->ref))
+		return false;
+	if (unlikely(READ_ONCE(udev->dead) || urpt_disk_dead(udev->bdev))) {
+		percpu_ref_put(&udev->ref);
+		return false;
+	}
+	return true;
 }
 
 static inline void urpt_dev_put(struct urpt_dev *udev)

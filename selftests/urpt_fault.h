@@ -60,8 +60,8 @@ static inline int fl_write_file(const char *path, const char *val)
 /* A null_blk disk made through configfs. */
 struct nb_disk {
 	char item[320];		/* NB_ROOT/<name> */
-	char dev[32];		/* /dev/nullbN */
-	char disk[16];		/* nullbN */
+	char dev[48];		/* /dev/<disk> */
+	char disk[32];		/* the disk's name */
 	bool made;		/* the configfs item exists */
 	bool powered;		/* the disk exists */
 };
@@ -123,6 +123,11 @@ static inline int nb_make(struct nb_disk *d, const char *name,
 	if (ret)
 		return ret;
 	d->powered = true;
+	/* The disk is named after the item (5.17 and later), else nullbN. */
+	snprintf(d->disk, sizeof(d->disk), "%s%s", NB_PREFIX, name);
+	snprintf(d->dev, sizeof(d->dev), "/dev/%s", d->disk);
+	if (fl_wait_path(d->dev, false, 2000))
+		return 0;
 	snprintf(path, sizeof(path), "%s/index", d->item);
 	*what = "index";
 	ret = ut_sysfs_u64(path, &index);
@@ -182,6 +187,7 @@ static inline void nb_cleanup_leftovers(void)
 			snprintf(d.disk, sizeof(d.disk), "nullb%llu",
 				 (unsigned long long)v);
 			ut_detach_leftovers(d.disk);
+			ut_detach_leftovers(e->d_name);
 		}
 		nb_destroy(&d);
 	}
@@ -210,16 +216,39 @@ static inline long fl_meminfo(const char *field)
 	return v;
 }
 
+/*
+ * KiB of free pages sitting on the per-cpu free lists ("count:" of every
+ * pageset in /proc/zoneinfo): MemFree leaves them out, and they come and
+ * go by megabytes as the lists fill and drain.
+ */
+static inline long fl_pcp_kb(void)
+{
+	char line[256];
+	long pages = 0, n;
+	FILE *f = fopen("/proc/zoneinfo", "r");
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, " count: %ld", &n) == 1)
+			pages += n;
+	fclose(f);
+	return pages * (sysconf(_SC_PAGESIZE) / 1024);
+}
+
 struct fl_mem {
-	long avail;	/* MemAvailable, KiB */
+	long avail;	/* MemAvailable + the per-cpu free lists, KiB */
 	long sunreclaim; /* SUnreclaim, KiB: slab a leak would grow */
 };
 
 static inline void fl_mem_read(struct fl_mem *m)
 {
-	/* Let RCU-freed objects and per-cpu caches settle a little. */
-	usleep(200000);
-	m->avail = fl_meminfo("MemAvailable");
+	/*
+	 * Let RCU-freed objects, per-cpu caches and io_uring's ring exit
+	 * work (which frees a closed ring's memory) settle.
+	 */
+	usleep(1000000);
+	m->avail = fl_meminfo("MemAvailable") + fl_pcp_kb();
 	m->sunreclaim = fl_meminfo("SUnreclaim");
 }
 
