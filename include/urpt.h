@@ -98,7 +98,8 @@
  * SQE128 and CQE32; -EBADF for any command that writes (WRITE, WRITEV,
  * FLUSH, DISCARD, WRITE_ZEROES) on a node opened O_RDONLY, and for READ and
  * READV on a node opened O_WRONLY;
- * -ENODEV once the disk was detached; the errno of the block-layer status
+ * -ENODEV once the disk was detached or went away (removed, its capacity
+ * 0); the errno of the block-layer status
  * (-EIO...) when the disk fails the I/O. Opening the node O_RDWR fails with
  * -EROFS when the disk was attached with URPT_ATTACH_READ_ONLY.
  */
