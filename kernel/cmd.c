@@ -238,7 +238,8 @@ static int urpt_cmd_dispatch(struct urpt_dev *udev, struct io_uring_cmd *ioucmd,
  * by the data path), -EAGAIN to be issued again from a worker, otherwise
  * the CQE's res.
  */
-int urpt_uring_cmd(struct io_uring_cmd *ioucmd, unsigned int issue_flags)
+static int urpt_uring_cmd_issue(struct io_uring_cmd *ioucmd,
+				unsigned int issue_flags)
 {
 	struct urpt_dev *udev = ioucmd->file->private_data;
 	const struct urpt_op *op;
@@ -270,4 +271,25 @@ int urpt_uring_cmd(struct io_uring_cmd *ioucmd, unsigned int issue_flags)
 	if (ret != -EIOCBQUEUED)
 		urpt_dev_put(udev);
 	return ret;
+}
+
+/*
+ * The .uring_cmd entry: -EIOCBQUEUED, -EAGAIN or -errno, never a result
+ * >= 0. A result known at once (INFO's length, an NVMe status, Identify's
+ * 0) is posted here with io_uring_cmd_done(), as ublk does, and the
+ * command reported queued. io_uring of 6.1 hands a driver's return value
+ * on as it is: it never completes a positive one returned in its io-wq
+ * worker (IOSQE_ASYNC, or the retry after -EAGAIN), so the task hangs in
+ * exit; it fails a positive one returned inline, cancelling its links;
+ * and on an IOPOLL ring it completes a 0 and then also queues the request
+ * for polling, a use after free (urpt_fuzz_test found all three).
+ */
+int urpt_uring_cmd(struct io_uring_cmd *ioucmd, unsigned int issue_flags)
+{
+	int ret = urpt_uring_cmd_issue(ioucmd, issue_flags);
+
+	if (ret < 0)
+		return ret;
+	urpt_cmd_done(ioucmd, ret, 0, issue_flags);
+	return -EIOCBQUEUED;
 }
