@@ -9,6 +9,8 @@
 #   make debug-kernel    build (once, cached) the KASAN/lockdep/kmemleak kernel:
 #                        docs/debug-kernel.md (~50 min the first time)
 #   make check-debug     the selftest suite in the VM on that kernel (builds it first)
+#   make durability      kill the VM mid-write, check every acknowledged durable
+#                        write on the image: docs/durability.md (~2 min)
 #   make bench           urpt bench in the VM (one vCPU, qemu -icount): docs/perf.md
 #   make unit            host unit tests only (no kernel needed)
 #   make install         urpt.ko into /lib/modules/$(KVER)/updates (then depmod),
@@ -31,7 +33,7 @@ UDEVRULESDIR	?= $(PREFIX)/lib/udev/rules.d
 # modinfo and depmod live in /sbin, which is not in every user's PATH.
 SBIN_PATH	:= PATH="$$PATH:/sbin:/usr/sbin"
 
-.PHONY: all module user selftests unit check demo bench deps clean \
+.PHONY: all module user selftests unit check demo bench deps clean durability \
 	debug-kernel check-debug \
 	install install-module install-user uninstall uninstall-module uninstall-user
 
@@ -71,6 +73,9 @@ check-debug: debug-kernel
 
 bench:
 	selftests/vm/bench.sh
+
+durability:
+	selftests/vm/durability.sh
 
 # install-module: urpt.ko only (what DKMS does instead); install-user:
 # the rest. A module built for another kernel than KVER (KDIR given on its
