@@ -126,8 +126,10 @@ fi
 
 # Programs that test the module or the control node rather than a disk run
 # once, on null_blk, at the end (urpt_module_test unloads and reloads
-# urpt.ko, so nothing may run beside it).
-ONCE="urpt_ctl_test urpt_nowait_test urpt_fault_test urpt_module_test"
+# urpt.ko, so nothing may run beside it). urpt_fuzz_test's command stream
+# needs one fast disk, not every disk (URPT_FUZZ_COUNT, or
+# urptvm.fuzz_count=N on the kernel command line, for longer runs).
+ONCE="urpt_ctl_test urpt_nowait_test urpt_fuzz_test urpt_fault_test urpt_module_test"
 # Takes /dev/nvme0n1 away (PCI remove, then rescan): at the very end.
 LAST="urpt_hotremove_test"
 URPT_KO=$(ls /lib/modules/*/extra/urpt.ko | head -n 1)
