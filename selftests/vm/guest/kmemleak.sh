@@ -9,11 +9,13 @@
 # Scans twice, 6 s apart (kmemleak does not report objects younger than
 # 5 s, and the second scan confirms what the first found), then reads the
 # report. One TAP test: no unreferenced object whose allocation backtrace
-# involves urpt.ko, that is a frame in urpt (a "urpt" symbol or the module
-# tag "[urpt]"), or a frame in module space that kallsyms cannot name: by
-# the time of the scan only urpt.ko has been unloaded (urpt_module_test
-# reloads it), nvme and null_blk never are, so an unnamed module address
-# was urpt's. Other objects (the kernel's own, from boot) are listed, not
+# involves urpt.ko: a frame in urpt (a "urpt" symbol or the module tag
+# "[urpt]"), or a frame in module space that kallsyms cannot name in a
+# backtrace that names no other module and was not made by modprobe.
+# Unnamed module addresses are code that is gone: urpt.ko unloaded by
+# urpt_module_test (nvme and null_blk are never unloaded), or any module's
+# __init code, freed once loaded; /init loads every module but urpt with
+# modprobe. Other objects (the kernel's own, from boot) are listed, not
 # counted. The whole report goes to the results channel as "#" lines.
 kmemleak=/sys/kernel/debug/kmemleak
 grep -q ' /sys/kernel/debug debugfs ' /proc/mounts ||
@@ -36,12 +38,20 @@ cat $kmemleak >$report 2>/dev/null || ok=0
 
 # One line per unreferenced object: "<involves urpt: 0/1> <first line>".
 awk '
-	function flush() { if (head != "") print urpt, head }
-	/^unreferenced object/ { flush(); head = $0; urpt = 0; bt = 0; next }
+	function flush() {
+		if (head != "")
+			print (urpt || (unnamed && !other && !modprobe)) ? 1 : 0, head
+	}
+	/^unreferenced object/ {
+		flush(); head = $0; urpt = unnamed = other = modprobe = bt = 0; next
+	}
+	/^ *comm "modprobe"/ { modprobe = 1 }
 	/^ *backtrace:/ { bt = 1; next }
-	bt && /urpt/ { urpt = 1 }
-	# [<ffffffffc0001234>] 0xffffffffc0001234: an unloaded module frame
-	bt && /\] 0xffffffff[a-f][0-9a-f]+$/ { urpt = 1 }
+	!bt { next }
+	/urpt/ { urpt = 1 }
+	# "[<...>] 0xffffffffa0081234": module text kallsyms cannot name
+	/\] 0xffffffff[a-f][0-9a-f]+$/ { unnamed = 1 }
+	/\[[A-Za-z0-9_]+\]$/ && !/\[urpt\]$/ { other = 1 }
 	END { flush() }
 ' $report >/tmp/kmemleak.objs
 total=$(wc -l </tmp/kmemleak.objs)
