@@ -7,7 +7,7 @@
 #   make check KERNELS="6.1 6.12-bpo 6.12 newest"
 #                        the same, once per kernel (selftests/vm/matrix.sh)
 #   make debug-kernel    build (once, cached) the KASAN/lockdep/kmemleak kernel:
-#                        docs/debug-kernel.md (~50 min the first time)
+#                        docs/debug-kernel.md (~7 min the first time)
 #   make check-debug     the selftest suite in the VM on that kernel (builds it first)
 #   make durability      kill the VM mid-write, check every acknowledged durable
 #                        write on the image: docs/durability.md (~2 min)

@@ -26,7 +26,7 @@
 # gcc, W=1, in .cache/build/<kver>/) and initramfs.sh need no change.
 #
 # The build runs under nice -n 19 with make -j2 (URPT_DEBUG_JOBS): other VM
-# runs keep the CPU. ~50 min on this 2-core machine (docs/debug-kernel.md).
+# runs keep the CPU. ~7 min on this 2-core machine (docs/debug-kernel.md).
 
 # The paths follow lib.sh's (set again once it is sourced).
 debug_kernel_vars() {
@@ -174,7 +174,7 @@ debug_kernel_build() {
 		echo "$kver"
 		return 0
 	fi
-	msg "df -h $URPT_CACHE: $(df -h --output=avail "$URPT_CACHE" | tail -n 1 | tr -d ' ') available (the build needs ~5 GB)"
+	msg "df -h $URPT_CACHE: $(df -h --output=avail "$URPT_CACHE" | tail -n 1 | tr -d ' ') available (the build needs ~2 GB)"
 	src=$(debug_kernel_source)
 	obj=$dir/obj
 	t0=$SECONDS
