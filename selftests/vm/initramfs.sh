@@ -93,6 +93,9 @@ stage_modules
 
 root=$(mktemp -d "${TMPDIR:-/tmp}/urpt-initramfs.XXXXXX")
 trap 'rm -rf "$root"' EXIT
+# The archive's "." becomes the guest's /: mktemp -d made it 0700, which
+# would keep every user but root out of the whole tree.
+chmod 755 "$root"
 
 mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,dev,proc,sys,tmp,run,etc/urpt,data,jobs,selftests}
 cp -a "$URPT_CACHE/kernel/$kver/modroot/lib" "$root/"
