@@ -282,6 +282,14 @@ static int run(const struct run_opts *o)
 	 * complete between FLUSHes.
 	 */
 	region = 256ULL << rnd_below(8);
+	/*
+	 * --lie: 1024 blocks (4 MiB). On qcow2, allocating an L2 table or a
+	 * refcount block writes qemu's metadata caches back as a side effect;
+	 * in a small region that happens only at the start, and the writes
+	 * after it stay unflushed, as the control needs.
+	 */
+	if (o->lie)
+		region = 1024;
 	if (region > nblk)
 		region = nblk;
 	p_fua_pct = o->lie ? 0 : 10 + rnd_below(41);
