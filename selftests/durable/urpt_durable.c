@@ -568,11 +568,117 @@ static int check(const struct check_opts *o)
 	return lost || malformed ? 1 : 0;
 }
 
+/*
+ * The checker's own test, on the host (durability.sh runs it before any
+ * VM): a small image and claim log made here, one case per way a claim can
+ * fail or hold. Prints TAP.
+ */
+static int selftest(void)
+{
+	enum { NB = 16 };
+	static uint8_t img[NB * BS];
+	char dir[] = "/tmp/urpt-durable.XXXXXX", ipath[64], lpath[64];
+	static const struct {
+		const char *name;
+		const char *log;	/* claims; %s are replaced below */
+		int lost, malformed, claims;
+	} cases[] = {
+		{ "claims that hold (same or newer record)",
+		  "x\nDURABLE 5 1 T\nDURABLE 4 1 T\nDURABLE 7 2 T\n", 0, 0, 3 },
+		{ "a claim newer than the record is lost",
+		  "DURABLE 8 2 T\n", 1, 0, 1 },
+		{ "a claim on a block without a record is lost",
+		  "DURABLE 1 9 T\n", 1, 0, 1 },
+		{ "a claim on a block with a bad CRC is lost",
+		  "DURABLE 3 3 T\n", 1, 0, 1 },
+		{ "a claim on a block holding another block's record is lost",
+		  "DURABLE 3 4 T\n", 1, 0, 1 },
+		{ "a claim on a block holding another seed's record is lost",
+		  "DURABLE 3 5 T\n", 1, 0, 1 },
+		{ "a line with a wrong tag is malformed, not a claim",
+		  "DURABLE 5 1 0000\n", 0, 1, 0 },
+		{ "a last line without newline (cut by the kill) is ignored",
+		  "DURABLE 5 1 T\nDURABLE 9 1 T", 0, 0, 1 },
+		{ "a claim past the end of the image is malformed",
+		  "DURABLE 5 99 T\n", 0, 1, 0 },
+	};
+	const uint64_t seed = 42;
+	int fails = 0, fd;
+
+	if (!mkdtemp(dir))
+		return 2;
+	snprintf(ipath, sizeof(ipath), "%s/img", dir);
+	snprintf(lpath, sizeof(lpath), "%s/log", dir);
+	/* block 1: seq 5; block 2: seq 7; block 3: seq 3, CRC broken;
+	 * block 4: block 6's record; block 5: another seed's record. */
+	fill_block(img + 1 * BS, seed, 5, 1, 1, 0, 0);
+	fill_block(img + 2 * BS, seed, 7, 2, 1, 0, REC_FUA);
+	fill_block(img + 3 * BS, seed, 3, 3, 1, 0, 0);
+	img[3 * BS + 100] ^= 1;
+	fill_block(img + 4 * BS, seed, 3, 6, 1, 0, 0);
+	fill_block(img + 5 * BS, seed + 1, 3, 5, 1, 0, 0);
+	fd = open(ipath, O_CREAT | O_TRUNC | O_WRONLY, 0600);
+	if (fd < 0 || write(fd, img, sizeof(img)) != (ssize_t)sizeof(img))
+		return 2;
+	close(fd);
+	printf("1..%zu\n", sizeof(cases) / sizeof(cases[0]));
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct check_opts co = { .image = ipath, .log = lpath, .seed = seed };
+		uint64_t claims, blocks, lost, malformed;
+		char out[4096], *last;
+		FILE *f = fopen(lpath, "w"), *saved;
+		const char *p;
+		bool ok;
+
+		/* "T" stands for the right tag of the line's seq and block. */
+		for (p = cases[i].log; *p; p++) {
+			uint64_t sq = 0, bl = 0;
+
+			if (*p == 'T') {
+				const char *ls = p;
+
+				while (ls > cases[i].log && ls[-1] != '\n')
+					ls--;
+				sscanf(ls, "DURABLE %" SCNu64 " %" SCNu64, &sq, &bl);
+				fprintf(f, "%04x", claim_tag(seed, sq, bl));
+			} else {
+				fputc(*p, f);
+			}
+		}
+		fclose(f);
+		saved = stdout;
+		stdout = fmemopen(out, sizeof(out), "w");
+		check(&co);
+		fclose(stdout);
+		stdout = saved;
+		last = out + strlen(out);
+		while (last > out && last[-1] == '\n')
+			*--last = '\0';
+		last = strrchr(out, '\n');
+		last = last ? last + 1 : out;
+		ok = sscanf(last, "claims %" SCNu64 " blocks %" SCNu64 " lost %" SCNu64
+			    " malformed %" SCNu64, &claims, &blocks, &lost, &malformed) == 4 &&
+		     lost == (uint64_t)cases[i].lost &&
+		     malformed == (uint64_t)cases[i].malformed &&
+		     claims == (uint64_t)cases[i].claims;
+		printf("%sok %zu - checker: %s\n", ok ? "" : "not ", i + 1, cases[i].name);
+		if (!ok) {
+			printf("# got: %s\n", last);
+			fails++;
+		}
+	}
+	unlink(ipath);
+	unlink(lpath);
+	rmdir(dir);
+	return fails ? 1 : 0;
+}
+
 static void __attribute__((noreturn)) usage(void)
 {
 	fprintf(stderr,
 		"usage: urpt_durable run --disk DEV --seed N [--out FILE] [--seconds S] [--lie]\n"
-		"       urpt_durable check --image IMG --log LOG --seed N\n");
+		"       urpt_durable check --image IMG --log LOG --seed N\n"
+		"       urpt_durable selftest\n");
 	exit(2);
 }
 
@@ -587,6 +693,8 @@ int main(int argc, char **argv)
 		usage();
 	mode = argv[1];
 	crc_init();
+	if (!strcmp(mode, "selftest") && argc == 2)
+		return selftest();
 	for (int i = 2; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 

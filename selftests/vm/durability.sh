@@ -36,6 +36,8 @@
 #   URPT_DURABLE_MIN, URPT_DURABLE_MAX   claims before the kill (50, 2000)
 #   URPT_DURABLE_CONTROL  1 (default): run the negative control
 #   URPT_DURABLE_LIMIT    seconds from qemu's start for the claims (120)
+#   URPT_DURABLE_CACHE    none or writeback (default: none where O_DIRECT
+#                         works in the run directory, else writeback)
 #   URPT_KVER, URPT_VM_TIMEOUT (per boot, default 180 s)
 # --no-deps: do not run deps.sh. --from-check (check.sh runs it so): no
 # deps.sh, and the urpt.ko and CLI check.sh built (URPT_KO, URPT_CLI), not
@@ -106,6 +108,11 @@ URPT_SELFTESTS=$prog "$URPT_VM_DIR/initramfs.sh" "$rundir/initramfs.cpio.gz" \
 
 cache=none
 direct_io_ok "$rundir" || cache=writeback
+case ${URPT_DURABLE_CACHE:-} in
+"") ;;
+none | writeback) cache=$URPT_DURABLE_CACHE ;;
+*) die "URPT_DURABLE_CACHE=$URPT_DURABLE_CACHE: none or writeback (modes that honour flushes)" ;;
+esac
 
 ntap=0
 total_claims=0
@@ -215,6 +222,15 @@ run_one() {
 	grep '^lost:' "$d/check.log" | head -n 5 | sed "s/^/# $name: /" || true
 	rm -f "$r"/durable.*
 }
+
+# The checker first, on images made on the host: it must see each way a
+# claim can fail.
+if "$prog" selftest >"$logdir/checker-selftest.tap" 2>&1; then
+	tap 1 "durability: the checker finds lost, stale, torn and misplaced records ($(grep -c '^ok' "$logdir/checker-selftest.tap") cases)"
+else
+	grep -a '^not ok\|^#' "$logdir/checker-selftest.tap" | sed 's/^/    | /' >&2
+	tap 0 "durability: the checker's self-test (see $logdir/checker-selftest.tap)"
+fi
 
 i=0
 for seed in "${SEEDS[@]}"; do
