@@ -294,15 +294,14 @@ static uint64_t nv_rand_lba(FIXTURE_DATA(nvme) *self, uint32_t nblocks)
 			      (uint64_t)nblocks * self->lbs) / self->lbs;
 }
 
-/* Read len bytes at byte offset off with the native READ into buf. */
-static int native_read(FIXTURE_DATA(nvme) *self, void *buf, uint32_t len,
-		       uint64_t off)
+/* len bytes at byte offset off through the native READ or WRITE: 0 or -errno. */
+static int native_rw(FIXTURE_DATA(nvme) *self, uint32_t op, void *buf,
+		     uint32_t len, uint64_t off)
 {
 	struct ut_cqe c;
 	int ret;
 
-	if (!ut_prep(&self->d.dev.ring, self->d.dev.fd, URPT_CMD_READ, buf,
-		     len, off))
+	if (!ut_prep(&self->d.dev.ring, self->d.dev.fd, op, buf, len, off))
 		return -EBUSY;
 	ret = ut_submit_one(&self->d.dev.ring, &c);
 	if (ret)
@@ -310,19 +309,16 @@ static int native_read(FIXTURE_DATA(nvme) *self, void *buf, uint32_t len,
 	return c.res == (int32_t)len ? 0 : (c.res < 0 ? c.res : -EIO);
 }
 
+static int native_read(FIXTURE_DATA(nvme) *self, void *buf, uint32_t len,
+		       uint64_t off)
+{
+	return native_rw(self, URPT_CMD_READ, buf, len, off);
+}
+
 static int native_write(FIXTURE_DATA(nvme) *self, void *buf, uint32_t len,
 			uint64_t off)
 {
-	struct ut_cqe c;
-	int ret;
-
-	if (!ut_prep(&self->d.dev.ring, self->d.dev.fd, URPT_CMD_WRITE, buf,
-		     len, off))
-		return -EBUSY;
-	ret = ut_submit_one(&self->d.dev.ring, &c);
-	if (ret)
-		return ret;
-	return c.res == (int32_t)len ? 0 : (c.res < 0 ? c.res : -EIO);
+	return native_rw(self, URPT_CMD_WRITE, buf, len, off);
 }
 
 /* Identify into buf through the admin ioctl: its return value. */
