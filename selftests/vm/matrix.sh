@@ -108,6 +108,13 @@ done
 	echo
 	echo "==== matrix (${names[*]}), $((SECONDS - start)) s"
 	for r in "${results[@]}"; do echo "$r"; done
+	# Name the failures here: CI shows only the end of the output.
+	for i in "${!kvers[@]}"; do
+		c=$mlog/check-${kvers[$i]}.log
+		[[ -f $c ]] || continue
+		sed -n '/^failed ([0-9]*):$/,/^logs: /p' "$c" | sed '$d' |
+			sed "s/^failed/${kvers[$i]}: failed/; s/^  /    /"
+	done
 	for i in "${!kvers[@]}"; do
 		b=$URPT_CACHE/build/${kvers[$i]}/build.log
 		# The compiler's errors for the compat work, once more at the end.
