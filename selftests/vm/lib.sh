@@ -293,7 +293,8 @@ direct_io_ok() {
 # The null_blk disks live in guest memory (init makes them). The NVMe
 # controller offers more I/O queue pairs (max_ioqpairs, 64) than the guest
 # asks for (one per CPU plus nvme.poll_queues=2), so poll queues exist. The console (ttyS0) goes to LOGDIR/console.log and,
-# unless URPT_VM_QUIET=1, to the terminal; URPT_VM_SMP (default 2),
+# unless URPT_VM_QUIET=1, to the terminal; URPT_VM_ACCEL (default tcg),
+# URPT_VM_SMP (default 2),
 # URPT_VM_QEMU_ARGS and URPT_VM_APPEND change the machine and the kernel
 # command line; the guest's results channel
 # (ttyS1) goes to LOGDIR/guest.log. Returns qemu's exit status through
@@ -319,7 +320,7 @@ boot_vm() {
 	)
 	# shellcheck disable=SC2054 # the commas are qemu's, not array separators
 	local qemu=(
-		qemu-system-x86_64 -accel tcg -nodefaults -nographic -no-reboot
+		qemu-system-x86_64 -accel "${URPT_VM_ACCEL:-tcg}" -nodefaults -nographic -no-reboot
 		# 2 GiB: null_blk's 320 MiB live in guest memory, and the
 		# tests map 64 MiB transfers (several at once).
 		# URPT_VM_SMP, URPT_VM_QEMU_ARGS (split on blanks): bench.sh
