@@ -96,10 +96,10 @@ static inline bool fl_wait_path(const char *path, bool gone, int ms)
 static inline int nb_make(struct nb_disk *d, const char *name,
 			  const char *const *attrs, const char **what)
 {
-	char key[64], path[400];
+	char key[64], path[400], by_item[48], by_index[48];
+	const char *eq, *dev;
 	uint64_t index;
-	const char *eq;
-	int ret;
+	int i, ret;
 
 	memset(d, 0, sizeof(*d));
 	snprintf(d->item, sizeof(d->item), "%s/%s%s", NB_ROOT, NB_PREFIX, name);
@@ -123,23 +123,31 @@ static inline int nb_make(struct nb_disk *d, const char *name,
 	if (ret)
 		return ret;
 	d->powered = true;
-	/* The disk is named after the item (5.17 and later), else nullbN. */
-	snprintf(d->disk, sizeof(d->disk), "%s%s", NB_PREFIX, name);
-	snprintf(d->dev, sizeof(d->dev), "/dev/%s", d->disk);
-	if (fl_wait_path(d->dev, false, 2000))
-		return 0;
+	/*
+	 * The disk is named after the item (5.17 and later) or nullbN from
+	 * its index. It appears in a moment on Debian's kernels, in seconds
+	 * on the debug kernel: look for either name, for 5 s (scaled).
+	 */
 	snprintf(path, sizeof(path), "%s/index", d->item);
 	*what = "index";
 	ret = ut_sysfs_u64(path, &index);
 	if (ret)
 		return ret;
-	snprintf(d->disk, sizeof(d->disk), "nullb%llu",
+	snprintf(by_index, sizeof(by_index), "/dev/nullb%llu",
 		 (unsigned long long)index);
-	snprintf(d->dev, sizeof(d->dev), "/dev/%s", d->disk);
+	snprintf(by_item, sizeof(by_item), "/dev/%s%s", NB_PREFIX, name);
+	for (i = 0; i <= 500 * fl_scale(); i++) {
+		dev = ut_exists(by_item) ? by_item :
+		      ut_exists(by_index) ? by_index : NULL;
+		if (dev) {
+			snprintf(d->dev, sizeof(d->dev), "%s", dev);
+			snprintf(d->disk, sizeof(d->disk), "%s", dev + 5);
+			return 0;
+		}
+		usleep(10000);
+	}
 	*what = "the device node did not appear";
-	if (!fl_wait_path(d->dev, false, 5000))
-		return -ENOENT;
-	return 0;
+	return -ENOENT;
 }
 
 /* power=0: del_gendisk(), as a surprise removal does. */
