@@ -108,8 +108,16 @@ tally_tap "host packaging" "$logdir/packaging.tap" "$rc"
 # Durability: SIGKILL to qemu mid-write, then every write urpt acknowledged
 # as durable (FUA, or covered by a FLUSH) must be on the image; its own
 # logs are in .cache/logs/durability-latest (durability.sh; ~1 min).
+# Not on the debug kernel: its single-threaded TCG boots (durability.sh)
+# take longer than the seeds' 120 s limit, and the data path it checks is
+# the same as on Debian's kernel.
 rc=0
-"$URPT_VM_DIR/durability.sh" --from-check >"$logdir/durability.tap" || rc=$?
+if debug_kernel_is "$kver"; then
+	echo "ok 1 - durability # SKIP the debug kernel boots too slowly under single-threaded TCG (make durability)" \
+		>"$logdir/durability.tap"
+else
+	"$URPT_VM_DIR/durability.sh" --from-check >"$logdir/durability.tap" || rc=$?
+fi
 grep -aE '^(not )?ok |^# durability' "$logdir/durability.tap" || true
 tally_tap "durability" "$logdir/durability.tap" "$rc"
 
