@@ -132,7 +132,7 @@ fi
 # urptvm.fuzz_count=N on the kernel command line, for longer runs).
 ONCE="urpt_ctl_test urpt_nowait_test urpt_fuzz_test urpt_fault_test urpt_module_test"
 # Takes /dev/nvme0n1 away (PCI remove, then rescan): at the very end.
-LAST=""
+LAST="urpt_hotremove_test"
 URPT_KO=$(ls /lib/modules/*/extra/urpt.ko | head -n 1)
 export URPT_KO
 

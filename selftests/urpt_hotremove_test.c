@@ -10,11 +10,6 @@
  *
  * Takes the disk away for a while: guest/check.sh runs it last. Each
  * variant removes the disk once and brings it back.
-  *
- * PENDING (not built, not run): on Debian's 7.2.13 the NVMe disk did not
- * come back within 30 s of the PCI rescan after this test removed it
- * (6.1, 6.12-bpo and 6.12 pass); until that is understood it stays out of
- * the suite. Put it back in selftests/ and in LAST of guest/check.sh.
  */
 #include <libgen.h>
 
