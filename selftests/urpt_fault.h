@@ -285,6 +285,17 @@ static inline int fl_reload(void)
 	return ret;
 }
 
+/* Close a test's ring (if it is up) and its node (if open). */
+static inline void fl_close_node(struct io_uring *ring, bool *ring_up, int *fd)
+{
+	if (*ring_up)
+		io_uring_queue_exit(ring);
+	*ring_up = false;
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
 /* ---- a load kept in flight while the disk goes away ------------------------ */
 
 #define FL_SLOT_BYTES	65536u

@@ -90,21 +90,11 @@ FIXTURE_SETUP(fault)
 	ASSERT_NE(MAP_FAILED, self->rm);
 }
 
-static void fault_close(FIXTURE_DATA(fault) *self)
-{
-	if (self->ring_up)
-		io_uring_queue_exit(&self->ring);
-	self->ring_up = false;
-	if (self->fd >= 0)
-		close(self->fd);
-	self->fd = -1;
-}
-
 FIXTURE_TEARDOWN(fault)
 {
 	if (self->skip)
 		return;
-	fault_close(self);
+	fl_close_node(&self->ring, &self->ring_up, &self->fd);
 	if (self->attached)
 		urpt_ctl_detach(self->index);
 	self->attached = false;
@@ -295,7 +285,7 @@ TEST_F_TIMEOUT(fault, removal_under_load, 120)
 	TH_LOG("DETACH after the removal: %.1f ms", fl_ms(detach_ns));
 	EXPECT_GT((int64_t)DETACH_LIMIT_MS * fl_scale() * 1000000, detach_ns);
 	EXPECT_FALSE(ut_exists(self->node));
-	fault_close(self);
+	fl_close_node(&self->ring, &self->ring_up, &self->fd);
 }
 
 /* ---- a process killed with KILL_CMDS commands in flight -------------------- */
@@ -457,7 +447,7 @@ TEST_F_TIMEOUT(fault, ring_close_1000_in_flight, 200)
 			fl_mem_read(&m0);
 	}
 	fl_mem_read(&m1);
-	fault_close(self);
+	fl_close_node(&self->ring, &self->ring_up, &self->fd);
 	det = fault_detach(self);
 	ASSERT_LE(0, det);
 	TH_LOG("%s: %d rings closed with %d commands in flight: close %.1f ms at most; then DETACH %.1f ms",
@@ -864,7 +854,7 @@ TEST_F_TIMEOUT(fault, detach_polled_unreaped, 120)
 	det_ns = rep->end_ns - rep->start_ns;
 	EXPECT_LT((int64_t)IO_TIMEOUT_MS * 1000000 / 2, det_ns);
 	reap_timed_out(_metadata, self);
-	fault_close(self);
+	fl_close_node(&self->ring, &self->ring_up, &self->fd);
 
 	/* 2. A DETACH killed while it waits: gone at once, released later. */
 	ASSERT_EQ(0, urpt_ctl_attach(self->nb.dev, 0, &self->index));
@@ -897,7 +887,7 @@ TEST_F_TIMEOUT(fault, detach_polled_unreaped, 120)
 	ASSERT_EQ(0, ret);
 	self->attached = true;
 	reap_timed_out(_metadata, self);
-	fault_close(self);
+	fl_close_node(&self->ring, &self->ring_up, &self->fd);
 	TH_LOG("io_timeout %d ms: DETACH waited %.1f ms for %d unreaped polled reads; LIST meanwhile %.2f ms, attach+detach of another disk %.2f ms",
 	       IO_TIMEOUT_MS, fl_ms(det_ns), UNREAPED, fl_ms(list_ns),
 	       fl_ms(other_ns));

@@ -90,21 +90,11 @@ FIXTURE_SETUP(hot)
 	ASSERT_NE(NULL, self->bufs);
 }
 
-static void hot_close(FIXTURE_DATA(hot) *self)
-{
-	if (self->ring_up)
-		io_uring_queue_exit(&self->ring);
-	self->ring_up = false;
-	if (self->fd >= 0)
-		close(self->fd);
-	self->fd = -1;
-}
-
 FIXTURE_TEARDOWN(hot)
 {
 	if (self->skip)
 		return;
-	hot_close(self);
+	fl_close_node(&self->ring, &self->ring_up, &self->fd);
 	if (self->attached)
 		urpt_ctl_detach(self->index);
 	/* Whatever happened, the disk must come back for what follows. */
@@ -192,7 +182,7 @@ TEST_F_TIMEOUT(hot, pci_remove_under_load, 120)
 	det_ns = fl_now_ns() - t;
 	self->attached = false;
 	EXPECT_FALSE(ut_exists(self->node));
-	hot_close(self);
+	fl_close_node(&self->ring, &self->ring_up, &self->fd);
 
 	/*
 	 * Back under the same name: the old controller's number is free
