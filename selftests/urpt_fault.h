@@ -470,4 +470,37 @@ static inline bool fl_waitpid(pid_t pid, int *status, int ms)
 	return false;
 }
 
+/*
+ * The load after a removal (what: the removal's name in the log): every
+ * command completed within limit_ms of the removal's start, each with
+ * success, -EIO or -ENODEV, and some failed. Uses the harness's
+ * EXPECT_* (kselftest_harness.h comes first).
+ */
+static inline void fl_expect_load_ended(struct __test_metadata *_metadata,
+					const struct fl_load *l,
+					const struct fl_removal *rm,
+					const char *what, bool iopoll,
+					int limit_ms)
+{
+	int64_t all_ns = l->last_ns - rm->start_ns;
+
+	TH_LOG("%s: %u commands submitted, %u completed: %u ok, %u -EIO, %u -ENODEV, %u other",
+	       iopoll ? "IOPOLL" : "interrupts", l->submitted, l->done,
+	       l->ok, l->eio, l->enodev, l->other);
+	TH_LOG("%s took %.1f ms; first failed completion at +%.1f ms, last completion at +%.1f ms",
+	       what, fl_ms(rm->end_ns - rm->start_ns),
+	       fl_ms(l->first_err_ns - rm->start_ns), fl_ms(all_ns));
+	EXPECT_EQ(0u, l->left) {
+		TH_LOG("%u commands never completed", l->left);
+	}
+	EXPECT_EQ(0u, l->other) {
+		TH_LOG("first unexpected res %d (%s)", l->other_res,
+		       strerror(-l->other_res));
+	}
+	EXPECT_LT(0u, l->eio + l->enodev) {
+		TH_LOG("the load never saw the %s", what);
+	}
+	EXPECT_GT((int64_t)limit_ms * fl_scale() * 1000000, all_ns);
+}
+
 #endif /* URPT_FAULT_H */

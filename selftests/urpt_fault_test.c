@@ -201,7 +201,7 @@ TEST_F_TIMEOUT(fault, removal_under_load, 120)
 	struct fl_load l = { 0 };
 	char power[400];
 	struct ut_cqe c;
-	int64_t detach_ns, all_ns;
+	int64_t detach_ns;
 	int status, n, i, fd;
 	pid_t remover = -1;
 	size_t k;
@@ -226,24 +226,8 @@ TEST_F_TIMEOUT(fault, removal_under_load, 120)
 	ASSERT_EQ(0, self->rm->rc) {
 		TH_LOG("power=0: %s", strerror(-self->rm->rc));
 	}
-	all_ns = l.last_ns - self->rm->start_ns;
-	TH_LOG("%s: %u commands submitted, %u completed: %u ok, %u -EIO, %u -ENODEV, %u other",
-	       variant->iopoll ? "IOPOLL" : "interrupts", l.submitted, l.done,
-	       l.ok, l.eio, l.enodev, l.other);
-	TH_LOG("removal took %.1f ms; first failed completion at +%.1f ms, last completion at +%.1f ms",
-	       fl_ms(self->rm->end_ns - self->rm->start_ns),
-	       fl_ms(l.first_err_ns - self->rm->start_ns), fl_ms(all_ns));
-	EXPECT_EQ(0u, l.left) {
-		TH_LOG("%u commands never completed", l.left);
-	}
-	EXPECT_EQ(0u, l.other) {
-		TH_LOG("first unexpected res %d (%s)", l.other_res,
-		       strerror(-l.other_res));
-	}
-	EXPECT_LT(0u, l.eio + l.enodev) {
-		TH_LOG("the load never saw the removal");
-	}
-	EXPECT_GT((int64_t)REMOVE_LIMIT_MS * fl_scale() * 1000000, all_ns);
+	fl_expect_load_ended(_metadata, &l, self->rm, "removal",
+			     variant->iopoll, REMOVE_LIMIT_MS);
 
 	/* Every command on the node now: -ENODEV, refused. */
 	for (k = 0; k < ARRAY_SIZE(ops); k++) {
