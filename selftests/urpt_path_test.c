@@ -619,6 +619,115 @@ TEST_F_TIMEOUT(path, deep_queue_256_bounced, 120)
 		       URPT_F_FUA);
 }
 
+/* ---- IOSQE_IO_DRAIN ------------------------------------------------------- */
+
+#define DRAIN_BEFORE	32u	/* reads before the drained command */
+#define DRAIN_AFTER	8u	/* and after it */
+#define DRAIN_MARK	0xd7a1	/* user_data of the drained command */
+
+/*
+ * DRAIN_BEFORE reads, a drained command, DRAIN_AFTER reads, in one submit.
+ * The drained one must not start before every earlier command completed:
+ * its CQE comes after theirs. With failures, the stream also holds what
+ * the fuzzer mixes in: a command refused at submission (an unknown
+ * personality, -EINVAL), a link, and the drained command's fd closed
+ * (-EBADF before it reaches urpt.ko). Every command must complete.
+ */
+static void drain_round(struct __test_metadata *_metadata,
+			FIXTURE_DATA(path) *self, unsigned int ring_flags,
+			bool failures)
+{
+	const unsigned int nr = DRAIN_BEFORE + 1 + DRAIN_AFTER;
+	uint32_t lbs = lbs_of(self);
+	unsigned int i, done = 0, before_seen = 0;
+	struct io_uring_sqe *sqe;
+	struct io_uring ring;
+	struct ut_cqe c;
+	int ret, closed, drain_res = 1;
+
+	ASSERT_LE((uint64_t)nr * lbs, BUF_SIZE);
+	/* SUBMIT_ALL: a refused SQE does not stop the rest of the batch. */
+	ret = urpt_queue_init(64, &ring, ring_flags | IORING_SETUP_SUBMIT_ALL);
+	ASSERT_EQ(0, ret) {
+		TH_LOG("ring (flags %#x): %s", ring_flags, strerror(-ret));
+	}
+	closed = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, closed);
+	close(closed);	/* a number no file has now */
+	for (i = 0; i < nr; i++) {
+		uint64_t off = (uint64_t)i * lbs;
+		bool drained = i == DRAIN_BEFORE;
+
+		ASSERT_NE(NULL, ut_prep(&ring, self->d.dev.fd, URPT_CMD_READ,
+					self->buf + off, lbs, off));
+		sqe = last_sqe(&ring);
+		sqe->user_data = drained ? DRAIN_MARK : i;
+		if (drained) {
+			sqe->flags |= IOSQE_IO_DRAIN;
+			if (failures)
+				sqe->fd = closed;
+		} else if (failures && i == 3) {
+			sqe->personality = 0xfff0;	/* none registered */
+		} else if (failures && i == 5) {
+			sqe->flags |= IOSQE_IO_LINK;
+		}
+	}
+	ret = io_uring_submit(&ring);
+	EXPECT_EQ((int)nr, ret);
+	for (done = 0; done < nr; done++) {
+		ret = ut_reap_any(&ring, &c);
+		ASSERT_EQ(0, ret) {
+			TH_LOG("%u of %u commands completed, then none for %d s (%s); the drained one %s",
+			       done, nr, UT_WAIT_SEC, strerror(-ret),
+			       drain_res == 1 ? "not among them" : "among them");
+		}
+		if (c.user_data == DRAIN_MARK) {
+			drain_res = c.res;
+			EXPECT_EQ(DRAIN_BEFORE, before_seen) {
+				TH_LOG("the drained command completed before %u earlier ones",
+				       DRAIN_BEFORE - before_seen);
+			}
+			continue;
+		}
+		if (c.user_data < DRAIN_BEFORE)
+			before_seen++;
+		if (failures && c.user_data == 3) {
+			EXPECT_EQ(-EINVAL, c.res);
+		} else {
+			EXPECT_EQ((int32_t)lbs, c.res) {
+				TH_LOG("command %llu: res %d",
+				       (unsigned long long)c.user_data, c.res);
+			}
+		}
+	}
+	EXPECT_EQ(failures ? -EBADF : (int32_t)lbs, drain_res);
+	io_uring_queue_exit(&ring);
+}
+
+TEST_F(path, drain_waits_for_earlier_commands)
+{
+	NEED_SETUP();
+	drain_round(_metadata, self, 0, false);
+}
+
+TEST_F(path, drain_waits_for_earlier_commands_iopoll)
+{
+	NEED_SETUP();
+	drain_round(_metadata, self, IORING_SETUP_IOPOLL, false);
+}
+
+TEST_F(path, drain_after_refused_commands)
+{
+	NEED_SETUP();
+	drain_round(_metadata, self, 0, true);
+}
+
+TEST_F(path, drain_after_refused_commands_iopoll)
+{
+	NEED_SETUP();
+	drain_round(_metadata, self, IORING_SETUP_IOPOLL, true);
+}
+
 /* ---- bounce buffers ------------------------------------------------------ */
 
 /*
