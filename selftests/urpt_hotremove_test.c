@@ -48,13 +48,29 @@ FIXTURE_VARIANT_ADD(hot, iopoll) {
 	.iopoll = true,
 };
 
-/* The disk is back, or bring it back: rescan the PCI bus, wait for it. */
+/*
+ * The disk is back, or bring it back: rescan the PCI bus, wait for it.
+ * Its node appears before the disk can be opened (-ENXIO meanwhile: a
+ * moment on Debian's kernels, seconds on the debug kernel): wait for both.
+ */
 static bool hot_rescan(const char *bdev)
 {
-	if (ut_exists(bdev))
-		return true;
-	fl_write_file("/sys/bus/pci/rescan", "1");
-	return fl_wait_path(bdev, false, RESCAN_LIMIT_MS * fl_scale());
+	int i, fd;
+
+	if (!ut_exists(bdev)) {
+		fl_write_file("/sys/bus/pci/rescan", "1");
+		if (!fl_wait_path(bdev, false, RESCAN_LIMIT_MS * fl_scale()))
+			return false;
+	}
+	for (i = 0; i <= 500 * fl_scale(); i++) {
+		fd = open(bdev, O_RDONLY | O_CLOEXEC);
+		if (fd >= 0) {
+			close(fd);
+			return true;
+		}
+		usleep(10000);
+	}
+	return false;
 }
 
 FIXTURE_SETUP(hot)
