@@ -9,7 +9,6 @@
 
 #include <linux/blkdev.h>
 #include <linux/blk-mq.h>
-#include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/uio.h>
 #ifdef URPT_HAVE_IO_URING_CMD_H
@@ -240,21 +239,13 @@ static inline int urpt_bdev_open(struct urpt_bdev_handle *h, const char *path,
 	return 0;
 }
 
-/*
- * Called from a worker: there fput() leaves the final __fput() to the
- * delayed_fput work. Flushing it closes the disk before DETACH returns;
- * else a driver that is removing it (an NVMe controller) keeps its
- * resources, its instance number among them, a moment longer.
- */
 static inline void urpt_bdev_close(struct urpt_bdev_handle *h)
 {
 #if defined(URPT_HAVE_BDEV_FPUT)
 	/* Gives the exclusive claim back now, not at the last fput. */
 	bdev_fput(h->file);
-	flush_delayed_fput();
 #elif defined(URPT_HAVE_BDEV_FILE_OPEN)
 	fput(h->file);
-	flush_delayed_fput();
 #else
 	blkdev_put(h->bdev, h->mode);
 #endif

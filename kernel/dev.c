@@ -10,6 +10,7 @@
  * (del_gendisk(), blk_mark_disk_dead()) makes new commands fail with
  * -ENODEV too; it is released at DETACH.
  */
+#include <linux/file.h>
 #include <linux/module.h>
 #include <linux/fs.h>
 #include <linux/idr.h>
@@ -124,6 +125,13 @@ static void urpt_dev_release_disk(struct work_struct *work)
 	dev_info(&udev->dev, "detached %s\n", udev->disk_name);
 	udev->bdev = NULL;
 	urpt_bdev_close(&udev->handle);
+	/*
+	 * In a worker the last fput() of the disk's file (6.8 and later) is
+	 * left to the delayed_fput work: run it, so that the disk is closed
+	 * when DETACH returns, and a driver removing it (an NVMe controller)
+	 * gets everything back, its instance number among them, at once.
+	 */
+	flush_delayed_fput();
 	ida_free(&urpt_ida, udev->index);
 	complete_all(&udev->released);
 	/* The reference of the attachment; open files may hold others. */
