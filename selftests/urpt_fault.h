@@ -32,15 +32,6 @@ static inline double fl_ms(int64_t ns)
 	return (double)ns / 1e6;
 }
 
-/* URPT_TIMEOUT_SCALE (the debug kernel is slower): time limits times it. */
-static inline int fl_scale(void)
-{
-	const char *s = getenv("URPT_TIMEOUT_SCALE");
-	int n = s ? atoi(s) : 1;
-
-	return n > 0 ? n : 1;
-}
-
 /* ---- sysfs and configfs --------------------------------------------------- */
 
 static inline int fl_write_file(const char *path, const char *val)
@@ -136,7 +127,7 @@ static inline int nb_make(struct nb_disk *d, const char *name,
 	snprintf(by_index, sizeof(by_index), "/dev/nullb%llu",
 		 (unsigned long long)index);
 	snprintf(by_item, sizeof(by_item), "/dev/%s%s", NB_PREFIX, name);
-	for (i = 0; i <= 500 * fl_scale(); i++) {
+	for (i = 0; i <= 500 * ut_timeout_scale(); i++) {
 		dev = ut_exists(by_item) ? by_item :
 		      ut_exists(by_index) ? by_index : NULL;
 		if (dev) {
@@ -500,7 +491,7 @@ static inline void fl_expect_load_ended(struct __test_metadata *_metadata,
 	EXPECT_LT(0u, l->eio + l->enodev) {
 		TH_LOG("the load never saw the %s", what);
 	}
-	EXPECT_GT((int64_t)limit_ms * fl_scale() * 1000000, all_ns);
+	EXPECT_GT((int64_t)limit_ms * ut_timeout_scale() * 1000000, all_ns);
 }
 
 #endif /* URPT_FAULT_H */

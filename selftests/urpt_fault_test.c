@@ -218,8 +218,8 @@ TEST_F_TIMEOUT(fault, removal_under_load, 120)
 	snprintf(power, sizeof(power), "%s/power", self->nb.item);
 
 	ASSERT_EQ(0, fl_run(&l, power, "0", 300,
-			    REMOVE_LIMIT_MS * fl_scale(), self->rm, &remover));
-	ASSERT_TRUE(fl_waitpid(remover, &status, 30000 * fl_scale())) {
+			    REMOVE_LIMIT_MS * ut_timeout_scale(), self->rm, &remover));
+	ASSERT_TRUE(fl_waitpid(remover, &status, 30000 * ut_timeout_scale())) {
 		TH_LOG("the removal (power=0) did not return");
 	}
 	self->nb.powered = false;
@@ -267,7 +267,7 @@ TEST_F_TIMEOUT(fault, removal_under_load, 120)
 		TH_LOG("DETACH: %s", strerror((int)-detach_ns));
 	}
 	TH_LOG("DETACH after the removal: %.1f ms", fl_ms(detach_ns));
-	EXPECT_GT((int64_t)DETACH_LIMIT_MS * fl_scale() * 1000000, detach_ns);
+	EXPECT_GT((int64_t)DETACH_LIMIT_MS * ut_timeout_scale() * 1000000, detach_ns);
 	EXPECT_FALSE(ut_exists(self->node));
 	fl_close_node(&self->ring, &self->ring_up, &self->fd);
 }
@@ -350,7 +350,7 @@ TEST_F_TIMEOUT(fault, sigkill_1000_in_flight, 200)
 		pfd.fd = pipefd[0];
 		pfd.events = POLLIN;
 		r = -ETIME;
-		if (poll(&pfd, 1, 20000 * fl_scale()) == 1 &&
+		if (poll(&pfd, 1, 20000 * ut_timeout_scale()) == 1 &&
 		    read(pipefd[0], &r, sizeof(r)) != sizeof(r))
 			r = -EIO;
 		close(pipefd[0]);
@@ -359,7 +359,7 @@ TEST_F_TIMEOUT(fault, sigkill_1000_in_flight, 200)
 					      "with a process's commands in flight");
 		t = fl_now_ns();
 		kill(pid, SIGKILL);
-		ASSERT_TRUE(fl_waitpid(pid, &status, 10000 * fl_scale())) {
+		ASSERT_TRUE(fl_waitpid(pid, &status, 10000 * ut_timeout_scale())) {
 			TH_LOG("round %d: the killed process is not gone after 10 s",
 			       round);
 		}
@@ -378,7 +378,7 @@ TEST_F_TIMEOUT(fault, sigkill_1000_in_flight, 200)
 		}
 		if (det > det_max)
 			det_max = det;
-		EXPECT_GT((int64_t)DETACH_LIMIT_MS * fl_scale() * 1000000, det);
+		EXPECT_GT((int64_t)DETACH_LIMIT_MS * ut_timeout_scale() * 1000000, det);
 		/* Memory after two warm-up rounds, and at the end. */
 		if (round == 1)
 			fl_mem_read(&m0);
@@ -440,7 +440,7 @@ TEST_F_TIMEOUT(fault, ring_close_1000_in_flight, 200)
 	TH_LOG("over rounds 2..%d: SUnreclaim %+ld KiB, MemAvailable %+ld KiB",
 	       KILL_ROUNDS, m1.sunreclaim - m0.sunreclaim,
 	       m1.avail - m0.avail);
-	EXPECT_GT((int64_t)DETACH_LIMIT_MS * fl_scale() * 1000000, det);
+	EXPECT_GT((int64_t)DETACH_LIMIT_MS * ut_timeout_scale() * 1000000, det);
 	EXPECT_GT(SLAB_GROWTH_KB, m1.sunreclaim - m0.sunreclaim);
 	EXPECT_GT(AVAIL_DROP_KB, m0.avail - m1.avail);
 }
@@ -832,7 +832,7 @@ TEST_F_TIMEOUT(fault, detach_polled_unreaped, 120)
 	EXPECT_GT(1000000000LL, list_ns);
 	EXPECT_GT(1000000000LL, other_ns);
 	ASSERT_TRUE(fl_waitpid(pid, &status, (IO_TIMEOUT_MS + 30000) *
-					     fl_scale()));
+					     ut_timeout_scale()));
 	self->attached = false;
 	EXPECT_EQ(0, rep->rc);
 	det_ns = rep->end_ns - rep->start_ns;
@@ -855,7 +855,7 @@ TEST_F_TIMEOUT(fault, detach_polled_unreaped, 120)
 	usleep(300000);
 	t = fl_now_ns();
 	kill(pid, SIGKILL);
-	ASSERT_TRUE(fl_waitpid(pid, &status, 5000 * fl_scale())) {
+	ASSERT_TRUE(fl_waitpid(pid, &status, 5000 * ut_timeout_scale())) {
 		TH_LOG("a DETACH waiting for the disk cannot be killed");
 	}
 	killed_ns = fl_now_ns() - t;
@@ -865,7 +865,7 @@ TEST_F_TIMEOUT(fault, detach_polled_unreaped, 120)
 	t = fl_now_ns();
 	while ((ret = urpt_ctl_attach(self->nb.dev, 0, &self->index)) ==
 	       -EBUSY && fl_now_ns() - t < (IO_TIMEOUT_MS + 30000) *
-	       1000000LL * fl_scale())
+	       1000000LL * ut_timeout_scale())
 		usleep(20000);
 	release_ns = fl_now_ns() - t;
 	ASSERT_EQ(0, ret);

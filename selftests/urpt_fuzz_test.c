@@ -2109,25 +2109,7 @@ static bool one_batch(struct __test_metadata *_metadata, int r, uint64_t left)
 
 static uint64_t fuzz_count(void)
 {
-	const char *s = getenv("URPT_FUZZ_COUNT");
-	char text[4096], *p;
-
-	if (s && *s)
-		return strtoull(s, NULL, 0);
-	if (ut_read_text("/proc/cmdline", text, sizeof(text)) > 0) {
-		p = strstr(text, "urptvm.fuzz_count=");
-		if (p)
-			return strtoull(p + strlen("urptvm.fuzz_count="), NULL, 0);
-	}
-	return DEFAULT_COUNT;
-}
-
-static unsigned int timeout_scale(void)
-{
-	const char *s = getenv("URPT_TIMEOUT_SCALE");
-	unsigned int v = s ? strtoul(s, NULL, 0) : 1;
-
-	return v ? v : 1;
+	return ut_knob("URPT_FUZZ_COUNT", "urptvm.fuzz_count", DEFAULT_COUNT);
 }
 
 static void *map(size_t size, int prot)
@@ -2157,7 +2139,7 @@ FIXTURE_SETUP(fuzz)
 	if (!F.seed)
 		F.seed = 1;
 	F.count = fuzz_count();
-	F.scale = timeout_scale();
+	F.scale = ut_timeout_scale();
 	/* first, so that any failure can be replayed */
 	printf("# URPT_FUZZ_SEED=%#llx URPT_FUZZ_COUNT=%llu\n",
 	       (unsigned long long)F.seed, (unsigned long long)F.count);
@@ -2477,7 +2459,7 @@ TEST_F_TIMEOUT(fuzz, stream, 300)
 /* The harness's limit follows the count: about 1 ms a command, scaled. */
 static void __attribute__((constructor)) fuzz_timeout(void)
 {
-	_fuzz_stream_object.timeout = (60 + fuzz_count() / 1000) * timeout_scale();
+	_fuzz_stream_object.timeout = (60 + fuzz_count() / 1000) * ut_timeout_scale();
 }
 
 TEST_HARNESS_MAIN

@@ -59,10 +59,10 @@ static bool hot_rescan(const char *bdev)
 
 	if (!ut_exists(bdev)) {
 		fl_write_file("/sys/bus/pci/rescan", "1");
-		if (!fl_wait_path(bdev, false, RESCAN_LIMIT_MS * fl_scale()))
+		if (!fl_wait_path(bdev, false, RESCAN_LIMIT_MS * ut_timeout_scale()))
 			return false;
 	}
-	for (i = 0; i <= 500 * fl_scale(); i++) {
+	for (i = 0; i <= 500 * ut_timeout_scale(); i++) {
 		fd = open(bdev, O_RDONLY | O_CLOEXEC);
 		if (fd >= 0) {
 			close(fd);
@@ -151,8 +151,8 @@ TEST_F_TIMEOUT(hot, pci_remove_under_load, 120)
 	l.capacity = g.capacity;
 	snprintf(remove, sizeof(remove), "%s/remove", self->pci);
 	ASSERT_EQ(0, fl_run(&l, remove, "1", 300,
-			    REMOVE_LIMIT_MS * fl_scale(), self->rm, &remover));
-	ASSERT_TRUE(fl_waitpid(remover, &status, 60000 * fl_scale())) {
+			    REMOVE_LIMIT_MS * ut_timeout_scale(), self->rm, &remover));
+	ASSERT_TRUE(fl_waitpid(remover, &status, 60000 * ut_timeout_scale())) {
 		TH_LOG("the PCI remove did not return");
 	}
 	ASSERT_EQ(0, self->rm->rc) {

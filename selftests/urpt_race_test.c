@@ -293,17 +293,7 @@ static bool err_ok(enum phase_kind k, int res)
 
 static uint64_t race_count(void)
 {
-	const char *s = getenv("URPT_RACE_COUNT");
-	char text[4096], *p;
-
-	if (s && *s)
-		return strtoull(s, NULL, 0);
-	if (ut_read_text("/proc/cmdline", text, sizeof(text)) > 0) {
-		p = strstr(text, "urptvm.race_count=");
-		if (p)
-			return strtoull(p + strlen("urptvm.race_count="), NULL, 0);
-	}
-	return DEFAULT_COUNT;
+	return ut_knob("URPT_RACE_COUNT", "urptvm.race_count", DEFAULT_COUNT);
 }
 
 FIXTURE(race) {

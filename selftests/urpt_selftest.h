@@ -82,6 +82,35 @@ static inline ssize_t ut_read_text(const char *path, char *buf, size_t size)
 	return n;
 }
 
+/*
+ * A count for a longer run: the environment variable env, else
+ * "<key>=N" on the kernel command line (the VM harness passes it there),
+ * else def.
+ */
+static inline uint64_t ut_knob(const char *env, const char *key, uint64_t def)
+{
+	const char *s = getenv(env);
+	char text[4096], *p;
+
+	if (s && *s)
+		return strtoull(s, NULL, 0);
+	if (ut_read_text("/proc/cmdline", text, sizeof(text)) > 0) {
+		p = strstr(text, key);
+		if (p && p[strlen(key)] == '=')
+			return strtoull(p + strlen(key) + 1, NULL, 0);
+	}
+	return def;
+}
+
+/* URPT_TIMEOUT_SCALE (the debug kernel is slower): time limits times it. */
+static inline int ut_timeout_scale(void)
+{
+	const char *s = getenv("URPT_TIMEOUT_SCALE");
+	int n = s ? atoi(s) : 1;
+
+	return n > 0 ? n : 1;
+}
+
 /* Capacity and block sizes as the block layer reports them. */
 struct ut_geometry {
 	uint64_t capacity;
