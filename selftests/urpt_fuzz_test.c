@@ -2142,6 +2142,23 @@ static bool one_batch(struct __test_metadata *_metadata, int r, uint64_t left)
 	return true;
 }
 
+/* An NVMe Read of one block with a flag set: urpt answers Invalid Field. */
+static struct nvme_uring_cmd *prep_nvme_invalid_read(struct io_uring_sqe *sqe,
+						      int fd, void *buf)
+{
+	struct nvme_uring_cmd *n = (struct nvme_uring_cmd *)sqe->cmd;
+
+	io_uring_prep_rw(IORING_OP_URING_CMD, sqe, fd, NULL, 0, 0);
+	sqe->cmd_op = NVME_URING_CMD_IO;
+	memset(n, 0, URPT_CMD_SIZE);
+	n->opcode = NV_READ;
+	n->flags = 1;
+	n->nsid = 1;
+	n->addr = (uintptr_t)buf;
+	n->data_len = F.lbs;
+	return n;
+}
+
 /*
  * Whether io_uring reads the SQE of a command that waits behind a link when
  * it issues the command instead of when it was submitted. 6.11 deferred
@@ -2175,15 +2192,7 @@ static int probe_linked_sqe(struct io_uring *ring, int fd, void *buf,
 	sqe = io_uring_get_sqe(ring);
 	if (!sqe)
 		return -EBUSY;
-	io_uring_prep_rw(IORING_OP_URING_CMD, sqe, fd, NULL, 0, 0);
-	sqe->cmd_op = NVME_URING_CMD_IO;
-	n = (struct nvme_uring_cmd *)sqe->cmd;
-	memset(n, 0, URPT_CMD_SIZE);
-	n->opcode = NV_READ;
-	n->flags = 1;
-	n->nsid = 1;
-	n->addr = (uintptr_t)buf;
-	n->data_len = F.lbs;
+	n = prep_nvme_invalid_read(sqe, fd, buf);
 	sqe->flags |= sqe_flags;
 	sqe->user_data = 1;
 	ret = io_uring_submit(ring);
@@ -2493,16 +2502,7 @@ TEST_F_TIMEOUT(fuzz, results_known_at_issue, 120)
 			memset(id, 0, 4096);
 			/* 2: an NVMe read with flags: Invalid Field */
 			sqe = io_uring_get_sqe(ring);
-			io_uring_prep_rw(IORING_OP_URING_CMD, sqe, F.fd[FD_RW],
-					 NULL, 0, 0);
-			sqe->cmd_op = NVME_URING_CMD_IO;
-			n = (struct nvme_uring_cmd *)sqe->cmd;
-			memset(n, 0, URPT_CMD_SIZE);
-			n->opcode = NV_READ;
-			n->flags = 1;
-			n->nsid = 1;
-			n->addr = (uintptr_t)data;
-			n->data_len = F.lbs;
+			prep_nvme_invalid_read(sqe, F.fd[FD_RW], data);
 			sqe->flags |= async;
 			sqe->user_data = 2;
 			/* 3: INFO linked to 4: a READ of block 0 */
