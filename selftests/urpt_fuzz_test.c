@@ -2220,9 +2220,9 @@ static int probe_linked_sqe(struct io_uring *ring, int fd, void *buf,
  * command is refused at submission. 6.1 and 6.12 wait until the CQ tail
  * reaches the drained command's place in the SQ: the refused SQE's CQE,
  * posted at once, counts as one of the commands before it, so one refused
- * SQE lets the drained command run early and two in one submission make
- * it wait forever (a CQ tail past its place never comes back); 7.2 counts
- * requests instead and holds. The probe drains an INFO behind a 20 ms
+ * SQE lets the drained command run early, and on 6.12 two in one
+ * submission made it wait forever (a CQ tail past its place never comes
+ * back); 7.2 counts requests instead and holds. The probe drains an INFO behind a 20 ms
  * timeout and refuses one SQE after it (an SQE flag no kernel has), on a
  * ring of its own: 1 if INFO completed first, 0 if after the timeout,
  * -EPROTO for other answers, another -errno if the ring failed.
@@ -2616,7 +2616,7 @@ TEST_F(fuzz, drain_holds_with_a_refused_sqe_after_it)
 		early += ret;
 	}
 	if (early == rounds)
-		SKIP(return, "this kernel's io_uring runs a drained command before the commands ahead of it when an SQE after it is refused at submission (%u of %u rounds), and never when two are: its drain accounting (7.2 counts requests and holds)",
+		SKIP(return, "this kernel's io_uring runs a drained command before the commands ahead of it when an SQE after it is refused at submission (%u of %u rounds), and on 6.12 never when two are: its drain accounting (7.2 counts requests and holds)",
 		     early, rounds);
 	EXPECT_EQ(0U, early) {
 		TH_LOG("%u of %u drained commands completed before the command ahead of them",
