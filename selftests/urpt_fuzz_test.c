@@ -677,7 +677,7 @@ static void gen_verified(struct slot *s, struct io_uring_sqe *sqe, bool write)
 	}
 	if (chance(10))
 		sqe->flags |= IOSQE_ASYNC;
-	/* no IOSQE_IO_DRAIN on verified commands: see gen_random() */
+	/* IOSQE_IO_DRAIN goes on random commands only (gen_random()) */
 	s->what = s->nvme ? (s->vec ? "nvme vec" : fixed ? "nvme fixed" : "nvme") :
 		  (s->vec ? "vec" : fixed ? "fixed" : "plain");
 }

@@ -631,7 +631,10 @@ TEST_F_TIMEOUT(path, deep_queue_256_bounced, 120)
  * its CQE comes after theirs. With failures, the stream also holds what
  * the fuzzer mixes in: a command refused at submission (an unknown
  * personality, -EINVAL), a link, and the drained command's fd closed
- * (-EBADF before it reaches urpt.ko). Every command must complete.
+ * (-EBADF before it reaches urpt.ko). Every command must complete. The
+ * refused command comes before the drained one: one after it breaks the
+ * drain of 6.1 and 6.12 themselves (urpt_fuzz_test's
+ * drain_holds_with_a_refused_sqe_after_it).
  */
 static void drain_round(struct __test_metadata *_metadata,
 			FIXTURE_DATA(path) *self, unsigned int ring_flags,

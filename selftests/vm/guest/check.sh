@@ -27,8 +27,7 @@
 # 4. The control-node, fault and module tests, once, on /dev/nullb0
 #    (urpt_fault_test makes null_blk disks of its own).
 # 4b. Programs in $LAST run last on /dev/nvme0n1, for tests that take it
-#    away (none now: selftests/pending/urpt_hotremove_test.c waits for a
-#    fix, see its header).
+#    away and bring it back (urpt_hotremove_test: PCI remove, rescan).
 # 5. guest/kmemleak.sh: on a kernel with kmemleak (the debug kernel), scan
 #    and fail on a leak allocated through urpt.
 DISKS="/dev/vda /dev/nvme0n1 /dev/nullb0 /dev/vdb1"
