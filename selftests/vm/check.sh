@@ -3,7 +3,8 @@
 # `make check`: the whole test suite.
 #
 #  1. deps.sh (installs missing packages as root, kselftest headers)
-#  2. make -C user, make -C user unit (host unit tests, TAP)
+#  2. make -C user, make -C user unit (host unit tests, TAP);
+#     commands_test.sh (every command the harness runs is in deps.sh's table)
 #  3. urpt.ko against the guest kernel's headers (W=1, sparse), checkpatch
 #     --strict on kernel/ and include/, make -C selftests
 #  4. initramfs, boot qemu with urptvm.job=check (guest/check.sh): the
@@ -57,6 +58,11 @@ if build_user "$logdir"; then
 	grep -aE '^(not )?ok ' "$logdir/unit.log" || true
 	tally_tap "unit" "$logdir/unit.log" "$rc"
 fi
+# Every command the harness runs has its row in deps.sh's table.
+rc=0
+"$URPT_VM_DIR/commands_test.sh" >"$logdir/commands.tap" 2>&1 || rc=$?
+grep -aE '^(not )?ok ' "$logdir/commands.tap" || true
+tally_tap "harness commands" "$logdir/commands.tap" "$rc"
 build_module "$logdir" "$kver" && lint_module "$logdir"
 build_selftests "$logdir" || true
 

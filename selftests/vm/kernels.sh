@@ -273,9 +273,10 @@ chroot_packages() {
 	cfg=$(kernel_headers "$kver")/.config
 	cc=$(sed -n 's/^CONFIG_CC_VERSION_TEXT="\([^ ]*\) .*/\1/p' "$cfg")
 	ver=$(sed -n 's/^CONFIG_GCC_VERSION=\([0-9]*\)/\1/p' "$cfg")
-	# perl and python3: W=1 runs scripts/kernel-doc (perl until 6.x,
-	# python from 6.16 on).
-	echo make libc6-dev kmod perl python3
+	# The commands deps.sh's table places in the chroot (perl and python3:
+	# W=1 runs scripts/kernel-doc, perl until 6.x, python from 6.16 on).
+	echo libc6-dev
+	"$URPT_VM_DIR/deps.sh" --rows chroot | awk '{ print $2 }'
 	if [[ $cc =~ gcc-([0-9]+)$ ]]; then
 		echo "gcc-${BASH_REMATCH[1]}"
 	elif [[ -n $ver ]]; then
@@ -316,6 +317,11 @@ make_chroot() {
 		rm -rf "$tmp"
 		die "mmdebstrap $suite failed (see $URPT_CHROOTS/$suite.log)"
 	fi
+	local cmd pkg
+	while read -r cmd pkg; do
+		chroot "$tmp" sh -c "command -v $cmd" >/dev/null ||
+			die "the $suite chroot has no $cmd (package $pkg)"
+	done < <("$URPT_VM_DIR/deps.sh" --rows chroot)
 	rm -rf "$dir"
 	mv "$tmp" "$dir"
 	echo "$key" >"$dir/.key"
