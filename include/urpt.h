@@ -78,10 +78,12 @@
  *   URPT_F_FUA      WRITE, WRITEV: forced unit access; the block layer
  *                   emulates it with a flush where the disk lacks FUA.
  *   URPT_F_BOUNCE   READ(V), WRITE(V): copy through kernel pages, so that
- *                   the caller may reuse its buffer as soon as a write was
- *                   issued (stable data for the disk). Buffers that do not
- *                   meet the disk's DMA alignment are bounced without the
- *                   flag.
+ *                   the disk never transfers to or from the caller's
+ *                   memory (stable data: a write's data is copied before
+ *                   the command reaches the disk, from io_uring's worker;
+ *                   keep the buffer until the completion, as for any
+ *                   write). Buffers that do not meet the disk's DMA
+ *                   alignment are bounced without the flag.
  *   URPT_F_NOUNMAP  WRITE_ZEROES: the disk must keep the range allocated.
  *
  * Registered buffers: READ and WRITE with sqe->uring_cmd_flags =
@@ -90,18 +92,33 @@
  * WRITEV with it need URPT_FEAT_FIXED_VEC (else -EOPNOTSUPP).
  *
  * Polling: every command works on a ring set up with IORING_SETUP_IOPOLL.
- * Those the disk can poll (URPT_FEAT_POLL, a READ or WRITE that fits one
- * bio) complete by polling; the others complete by interrupt and are
- * reaped by the same loop.
+ * Those the disk can poll (URPT_FEAT_POLL; a READ, WRITE, READV or WRITEV
+ * that is one zero-copy bio: up to 256 pages, or ~1 MiB of a registered
+ * buffer on 7.x) complete by polling; the others complete by interrupt
+ * and are reaped by the same loop.
  *
  * Other errors: -EOPNOTSUPP for an unknown cmd_op or a ring without
- * SQE128 and CQE32; -EBADF for any command that writes (WRITE, WRITEV,
+ * SQE128 and CQE32; -EINVAL for a sqe->uring_cmd_flags bit other than
+ * IORING_URING_CMD_FIXED (IORING_URING_CMD_MULTISHOT among them); -EBADF
+ * for any command that writes (WRITE, WRITEV,
  * FLUSH, DISCARD, WRITE_ZEROES) on a node opened O_RDONLY, and for READ and
- * READV on a node opened O_WRONLY;
+ * READV on a node opened O_WRONLY; for WRITE, WRITEV, DISCARD and
+ * WRITE_ZEROES, the disk's state at the time of the command, as for a
+ * write(2) to the block device: -EPERM once the disk is read-only
+ * (blockdev --setro, or it turned read-only), -ETXTBSY while it is an
+ * active swap device (attached with URPT_ATTACH_SHARED);
  * -ENODEV once the disk was detached or went away (removed, its capacity
  * 0); the errno of the block-layer status
- * (-EIO...) when the disk fails the I/O. Opening the node O_RDWR fails with
- * -EROFS when the disk was attached with URPT_ATTACH_READ_ONLY.
+ * (-EIO...) when the disk fails the I/O: with several bios, the first
+ * failed one in disk order decides. A buffer of more than one bio is
+ * faulted in whole before the first is submitted, so an unmapped or
+ * read-only page fails the command with -EFAULT before anything reaches
+ * the disk; only a page unmapped while the command runs ends it with
+ * -EFAULT after the part before it (O_DIRECT reports -EIO there). Opening the node O_RDWR
+ * fails with -EROFS when the disk was attached with URPT_ATTACH_READ_ONLY.
+ *
+ * 32-bit programs: READV/WRITEV read struct iovec in the 32-bit layout
+ * (struct compat_iovec) where the ring belongs to a 32-bit program.
  */
 struct urpt_cmd {
 	__u8	version;
@@ -132,10 +149,10 @@ struct urpt_cmd {
  * being validated complete with only res set and both extra words zero.
  *
  *   bits  0..7   block-layer status (blk_status_t; 0 is BLK_STS_OK): why
- *                res is -EIO, -ENOSPC, -ETIMEDOUT...
- *   bits  8..15  number of bios the driver submitted (saturates at 255);
- *                0 when it went as one directly inserted request (the
- *                request path, module parameter request_path)
+ *                res is -EIO, -ENOSPC, -ETIMEDOUT... When several bios
+ *                fail, the status (and res) is the first failed one's in
+ *                disk order, whichever ended first
+ *   bits  8..15  number of bios the driver submitted (saturates at 255)
  *   bits 16..63  time the command spent in the driver, from building its
  *                first bio to handing the completion to io_uring, in
  *                nanoseconds (saturates at 2^48 - 1, ~78 hours)
@@ -158,7 +175,7 @@ struct urpt_cmd {
 #define URPT_FEAT_POLL		_BITULL(7)	/* disk has poll queues */
 #define URPT_FEAT_FIXED		_BITULL(8)	/* registered buffers, READ/WRITE */
 #define URPT_FEAT_FIXED_VEC	_BITULL(9)	/* registered buffers, READV/WRITEV */
-#define URPT_FEAT_NOWAIT	_BITULL(10)	/* issue never waits for the disk's tags */
+#define URPT_FEAT_NOWAIT	_BITULL(10)	/* one-bio commands issued inline */
 
 #define URPT_DISK_NAME_LEN	32
 
@@ -190,6 +207,15 @@ struct urpt_info {
 #define URPT_ATTACH_READ_ONLY	_BITUL(0)	/* open the disk for reading only */
 #define URPT_ATTACH_SHARED	_BITUL(1)	/* do not claim the disk exclusively */
 #define URPT_ATTACH_FLAGS_ALL	(URPT_ATTACH_READ_ONLY | URPT_ATTACH_SHARED)
+
+/*
+ * URPT_CTL_ATTACH errors: -EPERM without CAP_SYS_ADMIN; -EINVAL for an
+ * unknown flag or a reserved field; -EFAULT, -ENOENT, -ENOTBLK for the
+ * path; -EBUSY when the disk is claimed (mounted, attached, opened
+ * O_EXCL); -EACCES for a read-write attach of a read-only disk;
+ * -EOPNOTSUPP for a zoned disk (host-managed or host-aware), which needs
+ * zone commands urpt does not have yet; -ENOSPC when every index is taken.
+ */
 
 struct urpt_ctl_attach {
 	__u64	path;		/* in: user pointer to a NUL-terminated path */

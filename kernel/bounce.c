@@ -3,9 +3,12 @@
  * Bounce buffers: a buffer the disk cannot DMA to (misaligned for its
  * dma_alignment, or segments that are not whole blocks), or one the caller
  * asked to bounce with URPT_F_BOUNCE, goes through kernel pages instead of
- * being pinned. A write is copied in while the command is issued, so the
- * caller may reuse its buffer at once; a read is copied out in task work,
- * in the submitter's context, before the command completes.
+ * being pinned, charged to the caller's memory cgroup. A write is copied
+ * in while the command is issued; a read is copied out in task work,
+ * in the submitter's context, before the command completes. A read's pages
+ * are zeroed: a disk may complete a read without writing the data
+ * (null_blk without memory_backed, scsi_debug with fake_rw), and what was
+ * in them before must not reach the reader.
  */
 #include <linux/bio.h>
 #include <linux/gfp.h>
@@ -13,8 +16,7 @@
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/uio.h>
-#include "compat.h"
-#include "io.h"
+#include "urpt.h"
 
 struct urpt_bounce {
 	/* where a read's data goes: a copy of the caller's iterator */
@@ -23,14 +25,15 @@ struct urpt_bounce {
 	struct iovec	iov[];
 };
 
-static struct urpt_bounce *urpt_bounce_alloc(struct iov_iter *iter, bool read)
+int urpt_bounce_alloc(struct urpt_bounce **bouncep, struct iov_iter *iter,
+		      bool read)
 {
 	unsigned long nr_segs = read && iter_is_iovec(iter) ? iter->nr_segs : 0;
 	struct urpt_bounce *bounce;
 
-	bounce = kmalloc(struct_size(bounce, iov, nr_segs), GFP_KERNEL);
+	bounce = kmalloc(struct_size(bounce, iov, nr_segs), GFP_KERNEL_ACCOUNT);
 	if (!bounce)
-		return NULL;
+		return -ENOMEM;
 	bounce->iter = *iter;
 	if (nr_segs) {
 		/* The caller's array of segments may be gone by completion. */
@@ -39,76 +42,52 @@ static struct urpt_bounce *urpt_bounce_alloc(struct iov_iter *iter, bool read)
 		iov_iter_init(&bounce->iter, READ, bounce->iov, nr_segs,
 			      iov_iter_count(iter));
 	}
-	return bounce;
-}
-
-/* Fill one bio with up to BIO_MAX_VECS fresh pages; copy a write in. */
-static int urpt_bounce_fill(struct bio *bio, size_t *left,
-			    struct iov_iter *iter, bool read)
-{
-	struct page *page;
-	size_t n;
-
-	while (*left && bio->bi_vcnt < bio->bi_max_vecs) {
-		page = alloc_page(GFP_KERNEL);
-		if (!page)
-			return -ENOMEM;
-		n = min_t(size_t, *left, PAGE_SIZE);
-		__bio_add_page(bio, page, n, 0);
-		if (!read && copy_page_from_iter(page, 0, n, iter) != n)
-			return -EFAULT;
-		*left -= n;
-	}
+	*bouncep = bounce;
 	return 0;
 }
 
 /*
- * On error the caller frees what was built with urpt_bounce_free() and
- * puts the bios.
+ * Fill one bio with up to its bvecs of fresh pages, taken from @iter: a
+ * write's data is copied in, a read's range is skipped (the copy of the
+ * iterator in the bounce state says where it goes).
  */
-int urpt_bounce_build(struct urpt_bio_list *list, struct block_device *bdev,
-		      blk_opf_t opf, sector_t sector, struct iov_iter *iter)
+int urpt_bounce_fill(struct bio *bio, struct iov_iter *iter, bool read)
 {
-	bool read = !op_is_write(opf);
-	size_t left = iov_iter_count(iter);
-	struct urpt_bounce *bounce;
-	struct urpt_bio *ub;
-	int ret;
+	struct page *page;
+	size_t n;
 
-	bounce = urpt_bounce_alloc(iter, read);
-	if (!bounce)
-		return -ENOMEM;
-	while (left) {
-		ub = urpt_bio_alloc(list, bdev,
-				    min_t(size_t, DIV_ROUND_UP(left, PAGE_SIZE),
-					  BIO_MAX_VECS),
-				    opf, sector,
-				    /* no waiting on the reserve: see io.c */
-				    list->nr ? GFP_NOWAIT : GFP_KERNEL);
-		if (!ub) {
-			if (!list->head)
-				kfree(bounce);
+	while (iov_iter_count(iter) && bio->bi_vcnt < bio->bi_max_vecs) {
+		page = alloc_page(read ? GFP_KERNEL_ACCOUNT | __GFP_ZERO :
+				  GFP_KERNEL_ACCOUNT);
+		if (!page)
 			return -ENOMEM;
-		}
-		ub->bounce = bounce;
-		ret = urpt_bounce_fill(&ub->bio, &left, iter, read);
-		if (ret)
-			return ret;
-		sector += ub->bio.bi_iter.bi_size >> SECTOR_SHIFT;
+		n = min_t(size_t, iov_iter_count(iter), PAGE_SIZE);
+		__bio_add_page(bio, page, n, 0);
+		if (read)
+			iov_iter_advance(iter, n);
+		else if (copy_page_from_iter(page, 0, n, iter) != n)
+			return -EFAULT;
 	}
 	return 0;
 }
 
-void urpt_bounce_free(struct urpt_bio *first)
+/* The pages of one bounced bio (bio.c frees one that failed to build). */
+void urpt_bounce_free_pages(struct bio *bio)
 {
-	struct urpt_bounce *bounce = first->bounce;
 	struct bvec_iter_all iter_all;
 	struct bio_vec *bvec;
+
+	bio_for_each_segment_all(bvec, bio, iter_all)
+		__free_page(bvec->bv_page);
+}
+
+/* The bounce state and the pages of its bios from @first on. */
+void urpt_bounce_free(struct urpt_bounce *bounce, struct urpt_bio *first)
+{
 	struct urpt_bio *ub;
 
 	for (ub = first; ub; ub = ub->next)
-		bio_for_each_segment_all(bvec, &ub->bio, iter_all)
-			__free_page(bvec->bv_page);
+		urpt_bounce_free_pages(&ub->bio);
 	kfree(bounce);
 }
 
@@ -137,6 +116,6 @@ ssize_t urpt_bounce_finish(struct urpt_bio *first, ssize_t res)
 					break;
 				}
 	}
-	urpt_bounce_free(first);
+	urpt_bounce_free(first->bounce, first);
 	return res;
 }

@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The uring_cmd entry point of /dev/urptN: read the command out of the SQE
- * once, validate it against the uapi and the disk, and hand it to the data
- * path or answer it here.
+ * The native personality of /dev/urptN: read a URPT_CMD_* command out of
+ * the SQE once, validate it against the uapi and the disk, and hand it to
+ * the command lifecycle or answer it here; and its CQE encoding.
  */
 #include <linux/fs.h>
+#include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <linux/uio.h>
 #include "urpt.h"
-
-#define URPT_RING_FLAGS	(IO_URING_F_SQE128 | IO_URING_F_CQE32)
 
 /* A command's properties: which flags it takes, whether it writes. */
 struct urpt_op {
@@ -76,25 +76,6 @@ static int urpt_cmd_fetch(const struct urpt_cmd *sqe_cmd, struct urpt_cmd *cmd,
 	return 0;
 }
 
-/* A byte range of a command against the disk's geometry. */
-int urpt_check_range(struct block_device *bdev, u64 offset, u32 len,
-		     u32 max_len)
-{
-	u64 capacity = bdev_nr_bytes(bdev);
-	u32 lbs_mask = bdev_logical_block_size(bdev) - 1;
-
-	if (!len || len > max_len)
-		return -EINVAL;
-	if ((offset | len) & lbs_mask)
-		return -EINVAL;
-	/* A disk being removed drops to 0 before it is marked dead. */
-	if (!capacity)
-		return -ENODEV;
-	if (offset > capacity || len > capacity - offset)
-		return -ENOSPC;
-	return 0;
-}
-
 /* Longest DISCARD or WRITE_ZEROES: the block layer splits to the disk. */
 static u32 urpt_max_ranged(struct block_device *bdev, unsigned int disk_max)
 {
@@ -105,7 +86,7 @@ static u64 urpt_features(struct block_device *bdev, bool writable)
 {
 	u64 features = URPT_FEAT_FIXED;
 
-	if (!writable)
+	if (!writable || bdev_read_only(bdev))
 		features |= URPT_FEAT_READ_ONLY;
 	if (bdev_write_cache(bdev))
 		features |= URPT_FEAT_WRITE_CACHE;
@@ -121,7 +102,8 @@ static u64 urpt_features(struct block_device *bdev, bool writable)
 		features |= URPT_FEAT_WRITE_ZEROES;
 	if (urpt_bdev_can_poll(bdev))
 		features |= URPT_FEAT_POLL;
-	if (bdev_nowait(bdev))
+	/* What goes to the disk under NONBLOCK (req.c): one-bio commands. */
+	if (queue_is_mq(bdev_get_queue(bdev)) && bdev_nowait(bdev))
 		features |= URPT_FEAT_NOWAIT;
 	return features;
 }
@@ -159,6 +141,18 @@ static int urpt_cmd_info(struct urpt_dev *udev, const struct urpt_cmd *cmd)
 	return len;
 }
 
+/* FLUSH (one range of 0 bytes), DISCARD and WRITE_ZEROES. */
+static int urpt_cmd_nodata(struct urpt_dev *udev, struct io_uring_cmd *ioucmd,
+			   blk_opf_t opf, u64 offset, u32 len,
+			   unsigned int issue_flags)
+{
+	struct urpt_range range = { .offset = offset, .len = len };
+	struct urpt_build b;
+
+	urpt_build_ranges(&b, udev->bdev, opf, &range, 1, len);
+	return urpt_req_submit(udev, ioucmd, &b, URPT_NATIVE, issue_flags);
+}
+
 static int urpt_cmd_ranged(struct urpt_dev *udev, struct io_uring_cmd *ioucmd,
 			   const struct urpt_cmd *cmd, blk_opf_t opf,
 			   unsigned int disk_max, unsigned int issue_flags)
@@ -174,8 +168,15 @@ static int urpt_cmd_ranged(struct urpt_dev *udev, struct io_uring_cmd *ioucmd,
 			       urpt_max_ranged(bdev, disk_max));
 	if (ret)
 		return ret;
-	return urpt_submit_nodata(udev, ioucmd, opf, cmd->offset, cmd->len,
-				  issue_flags);
+	return urpt_cmd_nodata(udev, ioucmd, opf, cmd->offset, cmd->len,
+			       issue_flags);
+}
+
+static blk_opf_t urpt_rw_opf(bool write, bool fua)
+{
+	if (!write)
+		return REQ_OP_READ;
+	return REQ_OP_WRITE | REQ_SYNC | REQ_IDLE | (fua ? REQ_FUA : 0);
 }
 
 static int urpt_cmd_rw(struct urpt_dev *udev, struct io_uring_cmd *ioucmd,
@@ -188,11 +189,23 @@ static int urpt_cmd_rw(struct urpt_dev *udev, struct io_uring_cmd *ioucmd,
 		.len		= cmd->len,
 		.write		= write,
 		.vectored	= vectored,
-		.fua		= cmd->flags & URPT_F_FUA,
 		.bounce		= cmd->flags & URPT_F_BOUNCE,
 	};
+	struct iovec fast_iov[UIO_FASTIOV], *iov = fast_iov;
+	struct urpt_build b;
+	struct iov_iter iter;
+	int ret;
 
-	return urpt_submit_rw(udev, ioucmd, &rw, issue_flags);
+	ret = urpt_import_rw(udev->bdev, ioucmd, &rw, &iov, &iter,
+			     issue_flags);
+	if (ret)
+		return ret;
+	urpt_build_rw(&b, udev->bdev, urpt_rw_opf(write, cmd->flags & URPT_F_FUA),
+		      rw.offset, &iter, urpt_must_bounce(udev->bdev, &rw, &iter));
+	ret = urpt_req_submit(udev, ioucmd, &b, URPT_NATIVE, issue_flags);
+	/* The bios hold the pages now (or a copy of the segments). */
+	kfree(iov);
+	return ret;
 }
 
 static int urpt_cmd_dispatch(struct urpt_dev *udev, struct io_uring_cmd *ioucmd,
@@ -215,9 +228,8 @@ static int urpt_cmd_dispatch(struct urpt_dev *udev, struct io_uring_cmd *ioucmd,
 	case URPT_CMD_FLUSH:
 		if (cmd->offset || cmd->addr || cmd->len)
 			return -EINVAL;
-		return urpt_submit_nodata(udev, ioucmd,
-					  REQ_OP_WRITE | REQ_PREFLUSH, 0, 0,
-					  issue_flags);
+		return urpt_cmd_nodata(udev, ioucmd, REQ_OP_WRITE | REQ_PREFLUSH,
+				       0, 0, issue_flags);
 	case URPT_CMD_DISCARD:
 		return urpt_cmd_ranged(udev, ioucmd, cmd, REQ_OP_DISCARD,
 				       bdev_max_discard_sectors(bdev),
@@ -234,24 +246,18 @@ static int urpt_cmd_dispatch(struct urpt_dev *udev, struct io_uring_cmd *ioucmd,
 }
 
 /*
- * Returns -EIOCBQUEUED when the command went to the disk (completed later
- * by the data path), -EAGAIN to be issued again from a worker, otherwise
- * the CQE's res.
+ * The native personality's uring commands (dev.c checked the ring): 0 or
+ * more is the CQE's res at once, -EIOCBQUEUED when the command went to
+ * the disk (completed later by the lifecycle), -EAGAIN to be issued again
+ * from io_uring's worker, else -errno.
  */
-static int urpt_uring_cmd_issue(struct io_uring_cmd *ioucmd,
-				unsigned int issue_flags)
+int urpt_cmd_uring_cmd(struct io_uring_cmd *ioucmd, unsigned int issue_flags)
 {
 	struct urpt_dev *udev = ioucmd->file->private_data;
 	const struct urpt_op *op;
 	struct urpt_cmd cmd;
 	int ret;
 
-	/* The command needs the 80-byte area; the details need a big CQE. */
-	if ((issue_flags & URPT_RING_FLAGS) != URPT_RING_FLAGS)
-		return -EOPNOTSUPP;
-	/* The NVMe personality shares the node: its own cmd_op numbers. */
-	if (urpt_nvme_cmd_op(ioucmd->cmd_op))
-		return urpt_nvme_uring_cmd(ioucmd, issue_flags);
 	op = urpt_op(ioucmd->cmd_op);
 	if (!op)
 		return -EOPNOTSUPP;
@@ -264,32 +270,32 @@ static int urpt_uring_cmd_issue(struct io_uring_cmd *ioucmd,
 	    (op->reads && !(ioucmd->file->f_mode & FMODE_READ)))
 		return -EBADF;
 
-	/* Holds the disk until the command is off it (released in io.c). */
+	/* Holds the disk until the command is off it (released in req.c). */
 	if (!urpt_dev_get(udev))
 		return -ENODEV;
-	ret = urpt_cmd_dispatch(udev, ioucmd, &cmd, issue_flags);
+	/* FLUSH writes nothing: it may go to a read-only disk. */
+	ret = op->writes && ioucmd->cmd_op != URPT_CMD_FLUSH ?
+	      urpt_dev_may_write(udev) : 0;
+	if (!ret)
+		ret = urpt_cmd_dispatch(udev, ioucmd, &cmd, issue_flags);
 	if (ret != -EIOCBQUEUED)
 		urpt_dev_put(udev);
 	return ret;
 }
 
-/*
- * The .uring_cmd entry: -EIOCBQUEUED, -EAGAIN or -errno, never a result
- * >= 0. A result known at once (INFO's length, an NVMe status, Identify's
- * 0) is posted here with io_uring_cmd_done(), as ublk does, and the
- * command reported queued. io_uring of 6.1 hands a driver's return value
- * on as it is: it never completes a positive one returned in its io-wq
- * worker (IOSQE_ASYNC, or the retry after -EAGAIN), so the task hangs in
- * exit; it fails a positive one returned inline, cancelling its links;
- * and on an IOPOLL ring it completes a 0 and then also queues the request
- * for polling, a use after free (urpt_fuzz_test found all three).
- */
-int urpt_uring_cmd(struct io_uring_cmd *ioucmd, unsigned int issue_flags)
+/* The native personality's completion: bytes or -errno, and the details. */
+static void urpt_cmd_complete(struct io_uring_cmd *ioucmd,
+			      const struct urpt_result *r,
+			      unsigned int issue_flags)
 {
-	int ret = urpt_uring_cmd_issue(ioucmd, issue_flags);
+	u64 res2 = (u64)(__force u8)r->status << URPT_RES2_STATUS_SHIFT |
+		   (u64)r->nr_bios << URPT_RES2_BIOS_SHIFT |
+		   r->ns << URPT_RES2_NS_SHIFT;
 
-	if (ret < 0)
-		return ret;
-	urpt_cmd_done(ioucmd, ret, 0, issue_flags);
-	return -EIOCBQUEUED;
+	urpt_cmd_done(ioucmd, r->res, res2, issue_flags);
+}
+
+void urpt_cmd_init(void)
+{
+	urpt_req_register(URPT_NATIVE, urpt_cmd_complete);
 }

@@ -9,6 +9,7 @@
 
 #include <linux/blkdev.h>
 #include <linux/blk-mq.h>
+#include <linux/compat.h>
 #include <linux/fs.h>
 #include <linux/uio.h>
 #ifdef URPT_HAVE_IO_URING_CMD_H
@@ -106,6 +107,12 @@ static inline int urpt_bio_get_pages(struct bio *bio, struct iov_iter *iter)
 	return bio->bi_vcnt ? 0 : -EFAULT;
 }
 
+/* A registered buffer's bvecs are copied into the bio, as many as fit. */
+static inline bool urpt_bio_takes_whole_bvec(void)
+{
+	return false;
+}
+
 /* One bvec more than the pages, for the bound above; bvec iters too. */
 static inline unsigned short urpt_bio_nr_vecs(struct iov_iter *iter)
 {
@@ -117,12 +124,59 @@ static inline int urpt_bio_get_pages(struct bio *bio, struct iov_iter *iter)
 	return bio_iov_iter_get_pages(bio, iter);
 }
 
+/* A registered buffer's bvecs are used in place: one bio, any length. */
+static inline bool urpt_bio_takes_whole_bvec(void)
+{
+	return true;
+}
+
 /* A bvec iter (registered buffer) is used in place: no bvecs needed. */
 static inline unsigned short urpt_bio_nr_vecs(struct iov_iter *iter)
 {
 	return bio_iov_vecs_to_alloc(iter, BIO_MAX_VECS);
 }
 #endif
+
+/*
+ * Completion in the submitter's task: lazily woken where the kernel has it
+ * (the task runs it when it next waits for completions).
+ */
+#ifdef URPT_HAVE_DO_IN_TASK_LAZY
+#define urpt_complete_in_task_lazy	io_uring_cmd_do_in_task_lazy
+#else
+#define urpt_complete_in_task_lazy	io_uring_cmd_complete_in_task
+#endif
+
+/*
+ * Is the ring a 32-bit program's (iovecs in the compat layout)? io_uring
+ * says so from 6.6 (IO_URING_F_COMPAT); before, the task does: a 32-bit
+ * task's threads, io_uring's workers among them, keep TIF_ADDR32.
+ */
+static inline bool urpt_ring_compat(unsigned int issue_flags)
+{
+#if defined(URPT_HAVE_F_COMPAT)
+	return issue_flags & IO_URING_F_COMPAT;
+#elif defined(CONFIG_X86_64) && defined(CONFIG_COMPAT)
+	return in_compat_syscall() || test_thread_flag(TIF_ADDR32);
+#else
+	return in_compat_syscall();
+#endif
+}
+
+/* The sqe->uring_cmd_flags a user may set (7.x adds MULTISHOT). */
+#ifndef IORING_URING_CMD_MASK
+#define IORING_URING_CMD_MASK	IORING_URING_CMD_FIXED
+#endif
+
+/* Is the block device an active swap device? Its inode says. */
+static inline bool urpt_bdev_is_swap(struct block_device *bdev)
+{
+#ifdef URPT_HAVE_BD_MAPPING
+	return IS_SWAPFILE(bdev->bd_mapping->host);
+#else
+	return IS_SWAPFILE(bdev->bd_inode);
+#endif
+}
 
 static inline const struct iovec *urpt_iter_iov(const struct iov_iter *iter)
 {
@@ -158,30 +212,16 @@ static inline bool urpt_bdev_rotational(struct block_device *bdev)
 #endif
 }
 
-/* What blk_rq_map_user_iov() requires of a buffer to map it in place. */
-static inline unsigned long urpt_queue_map_align(struct request_queue *q)
-{
-#ifdef URPT_HAVE_LIM_DMA_PAD
-	return blk_lim_dma_alignment_and_pad(&q->limits);
-#else
-	return q->dma_pad_mask | queue_dma_alignment(q);
-#endif
-}
-
-/* 7.x gives request end_io the completion batch too. */
-#ifdef URPT_HAVE_RQ_END_IO_IOB
-#define URPT_RQ_END_IO(fn)						\
-static enum rq_end_io_ret fn(struct request *rq, blk_status_t status,	\
-			     const struct io_comp_batch *iob)
-#else
-#define URPT_RQ_END_IO(fn)						\
-static enum rq_end_io_ret fn(struct request *rq, blk_status_t status)
-#endif
-
 /*
  * Opening the backing disk: 6.9 returns a struct file, 6.1 the block
  * device with the mode to give back. Exclusive when @holder is set.
  */
+#ifdef URPT_HAVE_BDEV_FILE_OPEN
+#define urpt_holder_ops	blk_holder_ops
+#else
+struct urpt_holder_ops;
+#endif
+
 struct urpt_bdev_handle {
 	struct block_device	*bdev;
 #ifdef URPT_HAVE_BDEV_FILE_OPEN
@@ -191,41 +231,19 @@ struct urpt_bdev_handle {
 #endif
 };
 
-/* dev.c: the disk of @holder is going away. */
-void urpt_holder_dead(void *holder);
-
-#ifdef URPT_HAVE_BDEV_FILE_OPEN
 /*
- * The exclusive holder hears of the disk going away (6.5 and later; 6.8
- * and later call it with bd_holder_lock held, for the callee to drop).
- * 6.1 has no holder ops: the driver looks at GD_DEAD instead.
+ * @hops: what the exclusive holder hears of the disk (6.5 and later; 6.1
+ * has no holder ops, the driver looks at GD_DEAD instead).
  */
-static inline void urpt_holder_mark_dead(struct block_device *bdev,
-					 bool surprise)
-	__releases(&bdev->bd_holder_lock)
-{
-	urpt_holder_dead(bdev->bd_holder);
-	mutex_unlock(&bdev->bd_holder_lock);
-}
-
-static inline const struct blk_holder_ops *urpt_holder_ops(void)
-{
-	static const struct blk_holder_ops ops = {
-		.mark_dead	= urpt_holder_mark_dead,
-	};
-
-	return &ops;
-}
-#endif
-
 static inline int urpt_bdev_open(struct urpt_bdev_handle *h, const char *path,
-				 bool write, void *holder)
+				 bool write, void *holder,
+				 const struct urpt_holder_ops *hops)
 {
 #ifdef URPT_HAVE_BDEV_FILE_OPEN
 	blk_mode_t mode = BLK_OPEN_READ | (write ? BLK_OPEN_WRITE : 0);
 
 	h->file = bdev_file_open_by_path(path, mode, holder,
-					 holder ? urpt_holder_ops() : NULL);
+					 holder ? hops : NULL);
 	if (IS_ERR(h->file))
 		return PTR_ERR(h->file);
 	h->bdev = file_bdev(h->file);

@@ -90,11 +90,36 @@ static int urpt_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
+#define URPT_RING_FLAGS	(IO_URING_F_SQE128 | IO_URING_F_CQE32)
+
+/*
+ * The node's uring commands: the native ones (cmd.c) and the NVMe
+ * personality's (nvme.c, its own cmd_op numbers) share it. Both need the
+ * 80-byte command area and the big CQE, and take no uring_cmd flag but
+ * IORING_URING_CMD_FIXED (not 7.x's MULTISHOT, nor what comes next).
+ */
+static int urpt_dev_uring_cmd(struct io_uring_cmd *ioucmd,
+			      unsigned int issue_flags)
+{
+	int ret;
+
+	if ((issue_flags & URPT_RING_FLAGS) != URPT_RING_FLAGS)
+		ret = -EOPNOTSUPP;
+	else if (ioucmd->flags & IORING_URING_CMD_MASK &
+		 ~IORING_URING_CMD_FIXED)
+		ret = -EINVAL;
+	else if (urpt_nvme_cmd_op(ioucmd->cmd_op))
+		ret = urpt_nvme_uring_cmd(ioucmd, issue_flags);
+	else
+		ret = urpt_cmd_uring_cmd(ioucmd, issue_flags);
+	return urpt_req_answer(ioucmd, ret, issue_flags);
+}
+
 static const struct file_operations urpt_fops = {
 	.owner		= THIS_MODULE,
 	.open		= urpt_open,
 	.release	= urpt_release,
-	.uring_cmd	= urpt_uring_cmd,
+	.uring_cmd	= urpt_dev_uring_cmd,
 	.uring_cmd_iopoll = urpt_uring_cmd_iopoll,
 	/* the NVMe personality's ioctls (nvme.c) */
 	.unlocked_ioctl	= urpt_nvme_ioctl,
@@ -118,7 +143,7 @@ static void urpt_dev_release_disk(struct work_struct *work)
 
 	/*
 	 * A poller may still be in bio_poll() on the bio of a command that
-	 * has ended, under rcu_read_lock() (io.c): the disk and its queue
+	 * has ended, under rcu_read_lock() (req.c): the disk and its queue
 	 * must outlive it.
 	 */
 	synchronize_rcu();
@@ -138,29 +163,96 @@ static void urpt_dev_release_disk(struct work_struct *work)
 	put_device(&udev->dev);
 }
 
+#ifdef URPT_HAVE_BDEV_FILE_OPEN
 /*
- * The disk is going away (holder ops, kernels that have them): new
- * commands fail with -ENODEV, those on the disk end as the block layer
- * ends them. Called under the disk's locks: only note it.
+ * The disk is going away (holder ops, 6.5 and later): new commands fail
+ * with -ENODEV, those on the disk end as the block layer ends them. 6.8
+ * and later call it with bd_holder_lock held, for the callee to drop;
+ * only note it here.
  */
-void urpt_holder_dead(void *holder)
+static void urpt_holder_mark_dead(struct block_device *bdev, bool surprise)
+	__releases(&bdev->bd_holder_lock)
 {
-	struct urpt_dev *udev = holder;
+	struct urpt_dev *udev = bdev->bd_holder;
 
 	WRITE_ONCE(udev->dead, true);
+	mutex_unlock(&bdev->bd_holder_lock);
 	dev_info(&udev->dev, "%s is going away: commands fail until DETACH\n",
 		 udev->disk_name);
 }
+
+static const struct blk_holder_ops urpt_holder_ops = {
+	.mark_dead	= urpt_holder_mark_dead,
+};
+
+#define URPT_HOLDER_OPS	(&urpt_holder_ops)
+#else
+#define URPT_HOLDER_OPS	NULL
+#endif
 
 /* The last reference to the node is gone: nothing can reach udev. */
 static void urpt_dev_release(struct device *dev)
 {
 	struct urpt_dev *udev = container_of(dev, struct urpt_dev, dev);
 
-	/* Its last run may still be returning from the last command. */
-	flush_work(&udev->submit_work);
 	percpu_ref_exit(&udev->ref);
 	kfree(udev);
+}
+
+/*
+ * The node's struct device exists (initialized, named) before the disk is
+ * opened: the holder ops may log through it as soon as the disk is ours.
+ * From device_initialize() on, put_device() frees everything.
+ */
+static struct urpt_dev *urpt_dev_alloc(u32 flags)
+{
+	struct urpt_dev *udev;
+	int ret;
+
+	udev = kzalloc(sizeof(*udev), GFP_KERNEL);
+	if (!udev)
+		return ERR_PTR(-ENOMEM);
+	ret = percpu_ref_init(&udev->ref, urpt_dev_drained, 0, GFP_KERNEL);
+	if (ret) {
+		kfree(udev);
+		return ERR_PTR(ret);
+	}
+	INIT_WORK(&udev->release_work, urpt_dev_release_disk);
+	init_completion(&udev->released);
+	udev->attach_flags = flags;
+	udev->writable = !(flags & URPT_ATTACH_READ_ONLY);
+	device_initialize(&udev->dev);
+	udev->dev.class = &urpt_class;
+	udev->dev.release = urpt_dev_release;
+
+	ret = ida_alloc_max(&urpt_ida, URPT_MAX_DEVS - 1, GFP_KERNEL);
+	if (ret < 0) {
+		put_device(&udev->dev);
+		return ERR_PTR(ret);
+	}
+	udev->index = ret;
+	udev->dev.devt = MKDEV(MAJOR(urpt_devt), udev->index);
+	ret = dev_set_name(&udev->dev, "urpt%u", udev->index);
+	if (ret) {
+		ida_free(&urpt_ida, udev->index);
+		put_device(&udev->dev);
+		return ERR_PTR(ret);
+	}
+	return udev;
+}
+
+/*
+ * Zoned disks need zone commands and a zoned NVMe namespace, which urpt
+ * does not have yet: refused rather than half working.
+ */
+static int urpt_attach_check(struct urpt_dev *udev)
+{
+	if (bdev_is_zoned(udev->bdev)) {
+		pr_warn("urpt: %s is a zoned disk, which urpt does not support yet\n",
+			udev->disk_name);
+		return -EOPNOTSUPP;
+	}
+	return 0;
 }
 
 int urpt_attach(const char *path, u32 flags, u32 *index)
@@ -170,52 +262,32 @@ int urpt_attach(const char *path, u32 flags, u32 *index)
 
 	if (flags & ~URPT_ATTACH_FLAGS_ALL)
 		return -EINVAL;
-
-	udev = kzalloc(sizeof(*udev), GFP_KERNEL);
-	if (!udev)
-		return -ENOMEM;
-	ret = percpu_ref_init(&udev->ref, urpt_dev_drained, 0, GFP_KERNEL);
-	if (ret) {
-		kfree(udev);
-		return ret;
-	}
-	INIT_WORK(&udev->release_work, urpt_dev_release_disk);
-	init_completion(&udev->released);
-	urpt_submit_init(udev);
-	udev->attach_flags = flags;
-	udev->writable = !(flags & URPT_ATTACH_READ_ONLY);
+	udev = urpt_dev_alloc(flags);
+	if (IS_ERR(udev))
+		return PTR_ERR(udev);
 
 	/* Exclusive unless shared: the holder is what claims the disk. */
 	ret = urpt_bdev_open(&udev->handle, path, udev->writable,
-			     flags & URPT_ATTACH_SHARED ? NULL : udev);
+			     flags & URPT_ATTACH_SHARED ? NULL : udev,
+			     URPT_HOLDER_OPS);
 	if (ret)
-		goto out_free;
+		goto out_free_index;
 	udev->bdev = udev->handle.bdev;
 	snprintf(udev->disk_name, sizeof(udev->disk_name), "%pg", udev->bdev);
-
-	mutex_lock(&urpt_devs_lock);
-	ret = ida_alloc_max(&urpt_ida, URPT_MAX_DEVS - 1, GFP_KERNEL);
-	if (ret < 0)
-		goto out_unlock;
-	udev->index = ret;
-
-	device_initialize(&udev->dev);
-	udev->dev.class = &urpt_class;
-	udev->dev.devt = MKDEV(MAJOR(urpt_devt), udev->index);
-	udev->dev.release = urpt_dev_release;
-	ret = dev_set_name(&udev->dev, "urpt%u", udev->index);
+	ret = urpt_attach_check(udev);
 	if (ret)
-		goto out_put_device;
+		goto out_close;
 
 	cdev_init(&udev->cdev, &urpt_fops);
 	udev->cdev.owner = THIS_MODULE;
+	mutex_lock(&urpt_devs_lock);
 	ret = xa_insert(&urpt_devs, udev->index, udev, GFP_KERNEL);
 	if (ret)
-		goto out_put_device;
+		goto out_unlock;
 	ret = cdev_device_add(&udev->cdev, &udev->dev);
 	if (ret) {
 		xa_erase(&urpt_devs, udev->index);
-		goto out_put_device;
+		goto out_unlock;
 	}
 	*index = udev->index;
 	dev_info(&udev->dev, "attached %s%s%s\n", udev->disk_name,
@@ -224,19 +296,15 @@ int urpt_attach(const char *path, u32 flags, u32 *index)
 	mutex_unlock(&urpt_devs_lock);
 	return 0;
 
-out_put_device:
-	ida_free(&urpt_ida, udev->index);
-	mutex_unlock(&urpt_devs_lock);
-	urpt_bdev_close(&udev->handle);
-	/* urpt_dev_release() frees udev */
-	put_device(&udev->dev);
-	return ret;
 out_unlock:
 	mutex_unlock(&urpt_devs_lock);
+out_close:
+	udev->bdev = NULL;
 	urpt_bdev_close(&udev->handle);
-out_free:
-	percpu_ref_exit(&udev->ref);
-	kfree(udev);
+out_free_index:
+	ida_free(&urpt_ida, udev->index);
+	/* urpt_dev_release() frees udev */
+	put_device(&udev->dev);
 	return ret;
 }
 
@@ -298,31 +366,38 @@ void urpt_detach_all(void)
 	mutex_unlock(&urpt_devs_lock);
 }
 
+/*
+ * The entries are gathered under urpt_devs_lock and copied to the caller
+ * after it is dropped: a fault on the caller's memory must not stall
+ * ATTACH and DETACH of every disk.
+ */
 int urpt_list(struct urpt_ctl_entry __user *entries, u32 room, u32 *count)
 {
-	struct urpt_ctl_entry entry;
+	struct urpt_ctl_entry *list;
 	struct urpt_dev *udev;
 	unsigned long index;
 	u32 n = 0;
 	int ret = 0;
 
+	room = min_t(u32, room, URPT_MAX_DEVS);
+	list = kcalloc(max(room, 1U), sizeof(*list), GFP_KERNEL);
+	if (!list)
+		return -ENOMEM;
 	mutex_lock(&urpt_devs_lock);
 	xa_for_each(&urpt_devs, index, udev) {
 		if (n < room) {
-			memset(&entry, 0, sizeof(entry));
-			entry.index = udev->index;
-			entry.flags = udev->attach_flags;
-			entry.capacity = bdev_nr_bytes(udev->bdev);
-			strscpy(entry.disk_name, udev->disk_name,
-				sizeof(entry.disk_name));
-			if (copy_to_user(&entries[n], &entry, sizeof(entry))) {
-				ret = -EFAULT;
-				break;
-			}
+			list[n].index = udev->index;
+			list[n].flags = udev->attach_flags;
+			list[n].capacity = bdev_nr_bytes(udev->bdev);
+			strscpy(list[n].disk_name, udev->disk_name,
+				sizeof(list[n].disk_name));
 		}
 		n++;
 	}
 	mutex_unlock(&urpt_devs_lock);
+	if (copy_to_user(entries, list, min(n, room) * sizeof(*list)))
+		ret = -EFAULT;
+	kfree(list);
 	*count = n;
 	return ret;
 }
@@ -331,10 +406,6 @@ int urpt_dev_class_init(void)
 {
 	int ret;
 
-	/*
-	 * Not urpt's I/O workqueue: a release may free the urpt_dev, which
-	 * flushes its submit work, queued there.
-	 */
 	urpt_release_wq = alloc_workqueue("urpt_release", WQ_UNBOUND, 0);
 	if (!urpt_release_wq)
 		return -ENOMEM;

@@ -47,12 +47,14 @@ static int __init urpt_init(void)
 	int ret;
 
 	urpt_abi_check();
-	ret = urpt_io_init();
+	urpt_cmd_init();
+	urpt_nvme_init();
+	ret = urpt_bio_init();
 	if (ret)
 		return ret;
 	ret = urpt_dev_class_init();
 	if (ret)
-		goto out_io;
+		goto out_bio;
 	ret = urpt_ctl_init();
 	if (ret)
 		goto out_class;
@@ -66,8 +68,8 @@ out_ctl:
 	urpt_detach_all();
 out_class:
 	urpt_dev_class_exit();
-out_io:
-	urpt_io_exit();
+out_bio:
+	urpt_bio_exit();
 	return ret;
 }
 
@@ -80,7 +82,7 @@ static void __exit urpt_exit(void)
 	urpt_ctl_exit();
 	urpt_detach_all();
 	urpt_dev_class_exit();
-	urpt_io_exit();
+	urpt_bio_exit();
 }
 
 module_init(urpt_init);

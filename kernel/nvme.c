@@ -15,7 +15,7 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/uio.h>
-#include "nvme.h"
+#include "nvme_cmd.h"
 
 bool urpt_nvme_cmd_op(u32 cmd_op)
 {
@@ -114,7 +114,7 @@ static int urpt_nvme_exec(struct urpt_dev *udev, struct io_uring_cmd *ioucmd,
 	if (c->metadata && c->metadata_len)
 		return URPT_NVME_ERR(NVME_SC_INVALID_FIELD);
 
-	/* Holds the disk until the command is off it (released in io.c). */
+	/* Holds the disk until the command is off it (released in req.c). */
 	if (!urpt_dev_get(udev))
 		return -ENODEV;
 	if (admin)

@@ -9,7 +9,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uio.h>
-#include "nvme.h"
+#include "nvme_cmd.h"
 
 #define URPT_NVME_CTRL_IO	1	/* CNTRLTYPE: I/O controller */
 #define URPT_NVME_NSFEAT_OPTPERF BIT(4)	/* NPWG...NOWS are valid */

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The NVMe personality's I/O commands on any disk: Read, Write, Flush,
- * Write Zeroes and Dataset Management become the bios of io.c's data path
- * (urpt_submit_rw(), urpt_submit_ranges(), or their synchronous forms for
- * the ioctls), and the block layer's status comes back as the NVMe status
+ * Write Zeroes and Dataset Management become bios through the command
+ * lifecycle (req.c: urpt_req_submit(), or urpt_req_wait() for the
+ * ioctls), and the block layer's status comes back as the NVMe status
  * a controller would have returned (the inverse of the nvme driver's
  * nvme_error_status()). What a controller checks is answered here with a
  * positive NVMe status, Do Not Retry set as a controller sets it for a
@@ -11,8 +11,9 @@
  */
 #include <linux/log2.h>
 #include <linux/slab.h>
+#include <linux/sort.h>
 #include <linux/uio.h>
-#include "nvme.h"
+#include "nvme_cmd.h"
 
 /* Block-layer status -> NVMe status; anything else: Internal Error. */
 static const struct {
@@ -34,34 +35,70 @@ static const struct {
 };
 
 /*
- * The res of an NVMe command's completion (io.c calls this for commands
- * submitted with urpt_pdu.nvme set): 0, an NVMe status, or -errno where
- * NVMe passthrough returns one too (-EAGAIN, -ENOMEM, -EFAULT...).
+ * The res of an NVMe command's completion: 0, an NVMe status, or -errno
+ * where NVMe passthrough returns one too (-EAGAIN, -ENOMEM, -EFAULT...).
  */
-int urpt_nvme_res(u8 how, blk_status_t status, ssize_t res)
+static int urpt_nvme_res(const struct urpt_result *r)
 {
 	unsigned int i;
 
-	if (status == BLK_STS_OK)
-		return res < 0 ? res : 0;
-	if (status == BLK_STS_MEDIUM)
-		return URPT_NVME_ERR(how == URPT_NVME_READ ?
-				     NVME_SC_READ_ERROR : NVME_SC_WRITE_FAULT);
+	if (r->status == BLK_STS_OK)
+		return r->res < 0 ? r->res : 0;
+	if (r->status == BLK_STS_MEDIUM)
+		return URPT_NVME_ERR(r->write ? NVME_SC_WRITE_FAULT :
+					       NVME_SC_READ_ERROR);
 	/* Not the disk's answer: resources of the host, as errno. */
-	if (status == BLK_STS_AGAIN || status == BLK_STS_RESOURCE ||
-	    status == BLK_STS_DEV_RESOURCE)
-		return blk_status_to_errno(status);
+	if (r->status == BLK_STS_AGAIN || r->status == BLK_STS_RESOURCE ||
+	    r->status == BLK_STS_DEV_RESOURCE)
+		return blk_status_to_errno(r->status);
 	for (i = 0; i < ARRAY_SIZE(urpt_nvme_statuses); i++)
-		if (urpt_nvme_statuses[i].blk == status)
+		if (urpt_nvme_statuses[i].blk == r->status)
 			return urpt_nvme_statuses[i].nvme;
 	/* BLK_STS_IOERR and the rest: may succeed when retried. */
 	return NVME_SC_INTERNAL;
 }
 
+/* A uring command's completion: result dw0 is 0 for every command. */
+static void urpt_nvme_complete(struct io_uring_cmd *ioucmd,
+			       const struct urpt_result *r,
+			       unsigned int issue_flags)
+{
+	urpt_cmd_done(ioucmd, urpt_nvme_res(r), 0, issue_flags);
+}
+
+void urpt_nvme_init(void)
+{
+	urpt_req_register(URPT_NVME, urpt_nvme_complete);
+}
+
+/*
+ * The bios of a command that @b describes: asynchronous with @ioucmd
+ * (-EIOCBQUEUED), else submitted and waited for (the ioctls).
+ */
+static int urpt_nvme_submit(struct urpt_dev *udev, struct io_uring_cmd *ioucmd,
+			    struct urpt_build *b, unsigned int issue_flags)
+{
+	struct urpt_result r;
+
+	if (ioucmd)
+		return urpt_req_submit(udev, ioucmd, b, URPT_NVME,
+				       issue_flags);
+	urpt_req_wait(udev, b, &r);
+	return urpt_nvme_res(&r);
+}
+
+/* A write to a disk that turned read-only, or to an active swap device. */
+static int urpt_nvme_may_write(struct urpt_dev *udev)
+{
+	if (!udev->writable || urpt_dev_may_write(udev))
+		return URPT_NVME_ERR(NVME_SC_NS_WRITE_PROTECTED);
+	return 0;
+}
+
 /* Data path errors that are NVMe statuses on a controller. */
 static int urpt_nvme_errno(int ret)
 {
-	/* The buffer is shorter than the blocks to transfer (io.c). */
+	/* The buffer is shorter than the blocks to transfer (import.c). */
 	if (ret == -ENOBUFS)
 		return URPT_NVME_ERR(NVME_SC_SGL_INVALID_DATA);
 	return ret;
@@ -113,11 +150,11 @@ static int urpt_nvme_rw(struct urpt_dev *udev, struct io_uring_cmd *ioucmd,
 		.len		= c->data_len,
 		.write		= write,
 		.vectored	= c->vectored,
-		.fua		= write && (c->cdw12 & URPT_NVME_FUA),
-		.nvme		= write ? URPT_NVME_WRITE : URPT_NVME_READ,
 	};
-	blk_status_t status;
-	ssize_t res;
+	struct iovec fast_iov[UIO_FASTIOV], *iov = fast_iov;
+	blk_opf_t opf = REQ_OP_READ;
+	struct urpt_build b;
+	struct iov_iter iter;
 	int ret;
 
 	if (c->cdw2 || c->cdw3 ||
@@ -129,31 +166,36 @@ static int urpt_nvme_rw(struct urpt_dev *udev, struct io_uring_cmd *ioucmd,
 	/* Longer than MDTS says. */
 	if (bytes > URPT_MAX_TRANSFER)
 		return URPT_NVME_ERR(NVME_SC_INVALID_FIELD);
-	if (write && !udev->writable)
-		return URPT_NVME_ERR(NVME_SC_NS_WRITE_PROTECTED);
+	if (write) {
+		ret = urpt_nvme_may_write(udev);
+		if (ret)
+			return ret;
+		opf = REQ_OP_WRITE | REQ_SYNC | REQ_IDLE |
+		      (c->cdw12 & URPT_NVME_FUA ? REQ_FUA : 0);
+	}
 
 	rw.offset = slba << shift;
 	rw.xfer = bytes;
-	if (ioucmd)
-		return urpt_nvme_errno(urpt_submit_rw(udev, ioucmd, &rw,
-						      issue_flags));
-	res = urpt_rw_sync(udev, &rw, &status);
-	return urpt_nvme_errno(urpt_nvme_res(rw.nvme, status, res));
+	ret = urpt_import_rw(bdev, ioucmd, &rw, &iov, &iter, issue_flags);
+	if (ret)
+		return urpt_nvme_errno(ret);
+	urpt_build_rw(&b, bdev, opf, rw.offset, &iter,
+		      urpt_must_bounce(bdev, &rw, &iter));
+	ret = urpt_nvme_submit(udev, ioucmd, &b, issue_flags);
+	/* The bios hold the pages now (or a copy of the segments). */
+	kfree(iov);
+	return ret;
 }
 
-/* Data-less commands: asynchronous with @ioucmd, else synchronous. */
+/* Data-less commands: one bio or more per range. */
 static int urpt_nvme_ranges(struct urpt_dev *udev, struct io_uring_cmd *ioucmd,
 			    blk_opf_t opf, const struct urpt_range *ranges,
 			    unsigned int nr, unsigned int issue_flags)
 {
-	blk_status_t status;
-	ssize_t res;
+	struct urpt_build b;
 
-	if (ioucmd)
-		return urpt_submit_ranges(udev, ioucmd, opf, ranges, nr,
-					  URPT_NVME_WRITE, issue_flags);
-	res = urpt_ranges_sync(udev, opf, ranges, nr, &status);
-	return urpt_nvme_res(URPT_NVME_WRITE, status, res);
+	urpt_build_ranges(&b, udev->bdev, opf, ranges, nr, 0);
+	return urpt_nvme_submit(udev, ioucmd, &b, issue_flags);
 }
 
 /* Flush: every Command Dword is reserved; no data is transferred. */
@@ -198,15 +240,48 @@ static int urpt_nvme_write_zeroes(struct urpt_dev *udev,
 			  URPT_NVME_LR)))
 		return URPT_NVME_ERR(NVME_SC_INVALID_FIELD);
 	ret = urpt_nvme_check_lba(bdev, slba, nlb);
+	if (!ret)
+		ret = urpt_nvme_may_write(udev);
 	if (ret)
 		return ret;
-	if (!udev->writable)
-		return URPT_NVME_ERR(NVME_SC_NS_WRITE_PROTECTED);
 	if ((c->cdw12 & URPT_NVME_FUA) && bdev_write_cache(bdev))
 		return URPT_NVME_ERR(NVME_SC_INVALID_FIELD);
 	return urpt_nvme_ranges(udev, ioucmd, REQ_OP_WRITE_ZEROES |
 				(c->cdw12 & URPT_NVME_DEAC ? 0 : REQ_NOUNMAP),
 				&range, 1, issue_flags);
+}
+
+static int urpt_range_cmp(const void *a, const void *b)
+{
+	const struct urpt_range *x = a, *y = b;
+
+	return x->offset < y->offset ? -1 : x->offset > y->offset;
+}
+
+/*
+ * Sorted, with overlapping and adjacent ranges merged: whatever the
+ * command says, it discards each block once, and its bios are bounded by
+ * the disk's size and the number of ranges. Returns the number left.
+ */
+static unsigned int urpt_ranges_merge(struct urpt_range *range,
+				      unsigned int n)
+{
+	unsigned int i, out = 0;
+	u64 end;
+
+	if (!n)
+		return 0;
+	sort(range, n, sizeof(*range), urpt_range_cmp, NULL);
+	for (i = 1; i < n; i++) {
+		end = range[out].offset + range[out].len;
+		if (range[i].offset <= end) {
+			end = max(end, range[i].offset + range[i].len);
+			range[out].len = end - range[out].offset;
+		} else {
+			range[++out] = range[i];
+		}
+	}
+	return out + 1;
 }
 
 /*
@@ -258,6 +333,7 @@ static int urpt_nvme_dsm_ranges(struct urpt_dev *udev,
 		range[*n].len = nlb << shift;
 		(*n)++;
 	}
+	*n = urpt_ranges_merge(range, *n);
 	return 0;
 }
 
@@ -266,7 +342,8 @@ static int urpt_nvme_dsm_ranges(struct urpt_dev *udev,
  * discarded (REQ_OP_DISCARD, one bio or more per range); without it the
  * command carries only hints (IDR, IDW), which a controller may ignore.
  * Each range's Context Attributes are hints too. Ranges of 0 blocks are
- * skipped; one past the end fails the command before any is discarded.
+ * skipped, overlapping ones merged; one past the end fails the command
+ * before any is discarded.
  */
 static int urpt_nvme_dsm(struct urpt_dev *udev, struct io_uring_cmd *ioucmd,
 			 const struct urpt_nvme_cmd *c,
@@ -284,8 +361,12 @@ static int urpt_nvme_dsm(struct urpt_dev *udev, struct io_uring_cmd *ioucmd,
 		return URPT_NVME_ERR(NVME_SC_INVALID_FIELD);
 	if (!(c->cdw11 & NVME_DSMGMT_AD))
 		return 0;
-	if (!udev->writable)
-		return URPT_NVME_ERR(NVME_SC_NS_WRITE_PROTECTED);
+	ret = urpt_nvme_may_write(udev);
+	if (ret)
+		return ret;
+	/* Discards wait where they may (req.c): read the ranges there. */
+	if (issue_flags & IO_URING_F_NONBLOCK)
+		return -EAGAIN;
 
 	buf = kmalloc_array(nr, sizeof(struct nvme_dsm_range), GFP_KERNEL);
 	if (!buf)

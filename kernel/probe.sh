@@ -24,11 +24,13 @@ if sed -n '/int io_uring_cmd_import_fixed(/,/;/p' "$inc/$cmd_h" 2>/dev/null |
 	grep -q issue_flags; then
 	printf ' -DURPT_HAVE_IMPORT_FIXED_ISSUE_FLAGS'
 fi
+have DO_IN_TASK_LAZY "$cmd_h" 'io_uring_cmd_do_in_task_lazy'
+have F_COMPAT linux/io_uring_types.h 'IO_URING_F_COMPAT'
+have BD_MAPPING linux/blk_types.h 'struct address_space[[:space:]]+\*bd_mapping;'
 have BDEV_FILE_OPEN linux/blkdev.h 'bdev_file_open_by_path'
 have BDEV_FPUT linux/blkdev.h 'void bdev_fput\('
 have BLK_FEAT_POLL linux/blkdev.h 'define BLK_FEAT_POLL'
 have BDEV_ROT linux/blkdev.h 'bool bdev_rot\('
-have LIM_DMA_PAD linux/blkdev.h 'blk_lim_dma_alignment_and_pad'
 have ITER_IOV linux/uio.h 'iter_iov\('
 have BLK_STS_RESV_CONFLICT linux/blk_types.h 'define BLK_STS_RESV_CONFLICT'
 # 7.x: bio_iov_iter_get_pages() is no longer exported; its building block
@@ -36,9 +38,5 @@ have BLK_STS_RESV_CONFLICT linux/blk_types.h 'define BLK_STS_RESV_CONFLICT'
 if sed -n '/ssize_t iov_iter_extract_bvecs(/,/;/p' "$inc/linux/uio.h" 2>/dev/null |
 	grep -q mem_align_mask; then
 	printf ' -DURPT_HAVE_EXTRACT_BVECS'
-fi
-if sed -n '/typedef enum rq_end_io_ret (rq_end_io_fn)/,/;/p' \
-	"$inc/linux/blk-mq.h" 2>/dev/null | grep -q io_comp_batch; then
-	printf ' -DURPT_HAVE_RQ_END_IO_IOB'
 fi
 echo

@@ -1,4 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * urpt.ko's private header: every struct and cross-file prototype, by
+ * floor. Calls run downward only: main, ctl, dev, then the personalities
+ * (cmd.c, nvme*.c), the command lifecycle (req.c), bio building (bio.c,
+ * bounce.c), buffer import (import.c) and compat.h.
+ */
 #ifndef URPT_INTERNAL_H
 #define URPT_INTERNAL_H
 
@@ -33,13 +39,13 @@ struct urpt_dev {
 	u32			index;
 	u32			attach_flags;
 	char			disk_name[URPT_DISK_NAME_LEN];
-	/* commands built without waiting, to submit where waiting is fine */
-	spinlock_t		submit_lock;
-	struct bio_list		submit_list;
-	struct work_struct	submit_work;
 };
 
-/* dev.c */
+/* main.c, ctl.c, dev.c --------------------------------------------------- */
+
+int urpt_ctl_init(void);
+void urpt_ctl_exit(void);
+
 int urpt_dev_class_init(void);
 void urpt_dev_class_exit(void);
 int urpt_attach(const char *path, u32 flags, u32 *index);
@@ -74,26 +80,76 @@ static inline void urpt_dev_put(struct urpt_dev *udev)
 	percpu_ref_put(&udev->ref);
 }
 
-/* ctl.c */
-int urpt_ctl_init(void);
-void urpt_ctl_exit(void);
+/*
+ * May a command write to the disk now? What blkdev_write_iter() checks at
+ * every write: -EPERM once the disk is read-only (blockdev --setro, or the
+ * disk turned read-only), -ETXTBSY while it is an active swap device.
+ */
+static inline int urpt_dev_may_write(struct urpt_dev *udev)
+{
+	if (bdev_read_only(udev->bdev))
+		return -EPERM;
+	if (urpt_bdev_is_swap(udev->bdev))
+		return -ETXTBSY;
+	return 0;
+}
 
-/* cmd.c */
-int urpt_uring_cmd(struct io_uring_cmd *ioucmd, unsigned int issue_flags);
-int urpt_check_range(struct block_device *bdev, u64 offset, u32 len,
-		     u32 max_len);
+/* The personalities: cmd.c (native), nvme.c, nvme_id.c, nvme_io.c -------- */
 
-/* A READ or WRITE for the data path, from either personality. */
-struct urpt_rw {
-	u64	offset;		/* bytes on the disk */
-	u64	addr;		/* buffer, iovec array or registered buffer */
-	u32	len;		/* bytes of the buffer; iovecs when vectored */
-	u32	xfer;		/* bytes to transfer, 0: the whole buffer */
-	bool	write;
-	bool	vectored;
-	bool	fua;
-	bool	bounce;
-	u8	nvme;		/* URPT_NVME_* (nvme.h): completes the NVMe way */
+int urpt_cmd_uring_cmd(struct io_uring_cmd *ioucmd, unsigned int issue_flags);
+void urpt_cmd_init(void);
+
+bool urpt_nvme_cmd_op(u32 cmd_op);
+int urpt_nvme_uring_cmd(struct io_uring_cmd *ioucmd, unsigned int issue_flags);
+long urpt_nvme_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
+void urpt_nvme_init(void);
+
+/* The command lifecycle: req.c ------------------------------------------ */
+
+/* What a command came to, for its personality to post. */
+struct urpt_result {
+	ssize_t		res;	/* bytes or -errno */
+	blk_status_t	status;	/* of the first failed bio, in disk order */
+	bool		write;	/* the command wrote (or flushed, discarded) */
+	u8		nr_bios;	/* submitted, saturating at 255 */
+	u64		ns;	/* from the first bio built to the completion */
+};
+
+/* Who posts a command's completion, and how (its CQE encoding). */
+enum urpt_personality {
+	URPT_NATIVE,
+	URPT_NVME,
+	URPT_NR_PERSONALITIES,
+};
+
+typedef void (*urpt_complete_fn)(struct io_uring_cmd *ioucmd,
+				 const struct urpt_result *r,
+				 unsigned int issue_flags);
+
+struct urpt_build;
+
+void urpt_req_register(enum urpt_personality who, urpt_complete_fn complete);
+int urpt_req_submit(struct urpt_dev *udev, struct io_uring_cmd *ioucmd,
+		    struct urpt_build *b, enum urpt_personality who,
+		    unsigned int issue_flags);
+void urpt_req_wait(struct urpt_dev *udev, struct urpt_build *b,
+		   struct urpt_result *r);
+int urpt_uring_cmd_iopoll(struct io_uring_cmd *ioucmd,
+			  struct io_comp_batch *iob, unsigned int poll_flags);
+int urpt_req_answer(struct io_uring_cmd *ioucmd, int ret,
+		    unsigned int issue_flags);
+
+/* Bio building: bio.c, bounce.c ------------------------------------------ */
+
+struct urpt_bounce;
+
+/* Every bio urpt submits comes from its bioset with this front pad. */
+struct urpt_bio {
+	struct urpt_bio		*next;		/* next data bio of the command */
+	struct urpt_bounce	*bounce;	/* on every bio of a bounced command */
+	u32			index;		/* in disk order, from 0 */
+	bool			held;		/* on @next's list until the end */
+	struct bio		bio;
 };
 
 /* A byte range of a data-less command (FLUSH: one range 0, 0). */
@@ -102,41 +158,68 @@ struct urpt_range {
 	u64	len;
 };
 
-/* io.c */
-int urpt_io_init(void);
-void urpt_io_exit(void);
+/*
+ * The bios of one command, built one at a time: from a buffer (@iter,
+ * pinned or bounced) or from byte ranges without data.
+ */
+struct urpt_build {
+	struct block_device	*bdev;
+	blk_opf_t		opf;
+	sector_t		sector;		/* of the next bio */
+	u32			len;		/* bytes to report on success */
+	struct iov_iter		*iter;		/* data commands */
+	bool			bounced;	/* through kernel pages */
+	bool			started;	/* the first bio was asked for */
+	struct urpt_bounce	*bounce;	/* their state, from the first bio */
+	const struct urpt_range	*range;		/* data-less: the current one */
+	const struct urpt_range	*range_end;
+	u64			range_pos;	/* bytes of @range in bios */
+};
+
+int urpt_bio_init(void);
+void urpt_bio_exit(void);
+void urpt_build_rw(struct urpt_build *b, struct block_device *bdev,
+		   blk_opf_t opf, u64 offset, struct iov_iter *iter,
+		   bool bounce);
+void urpt_build_ranges(struct urpt_build *b, struct block_device *bdev,
+		       blk_opf_t opf, const struct urpt_range *ranges,
+		       unsigned int nr, u32 len);
+bool urpt_build_done(const struct urpt_build *b);
+bool urpt_build_one_bio(const struct urpt_build *b);
+int urpt_build_next(struct urpt_build *b, struct urpt_bio **ubp, gfp_t gfp);
+void urpt_build_abort(struct urpt_build *b);
+void urpt_bio_free(struct urpt_bio *ub);
+void urpt_bios_free(struct urpt_bio *first, bool dirty);
+
+int urpt_bounce_alloc(struct urpt_bounce **bouncep, struct iov_iter *iter,
+		      bool read);
+int urpt_bounce_fill(struct bio *bio, struct iov_iter *iter, bool read);
+void urpt_bounce_free_pages(struct bio *bio);
+ssize_t urpt_bounce_finish(struct urpt_bio *first, ssize_t res);
+void urpt_bounce_free(struct urpt_bounce *bounce, struct urpt_bio *first);
+
+/* Buffer import: import.c ----------------------------------------------- */
+
+/* A READ or WRITE of either personality, before its buffer is imported. */
+struct urpt_rw {
+	u64	offset;		/* bytes on the disk */
+	u64	addr;		/* buffer, iovec array or registered buffer */
+	u32	len;		/* bytes of the buffer; iovecs when vectored */
+	u32	xfer;		/* bytes to transfer, 0: the whole buffer */
+	bool	write;
+	bool	vectored;
+	bool	bounce;		/* asked for; misaligned buffers bounce anyway */
+};
+
+int urpt_check_range(struct block_device *bdev, u64 offset, u32 len,
+		     u32 max_len);
 int urpt_import(struct io_uring_cmd *ioucmd, u64 addr, u32 len,
 		bool vectored, int dir, struct iovec **iov,
 		struct iov_iter *iter, unsigned int issue_flags);
-int urpt_submit_rw(struct urpt_dev *udev, struct io_uring_cmd *ioucmd,
-		   const struct urpt_rw *rw, unsigned int issue_flags);
-int urpt_submit_nodata(struct urpt_dev *udev, struct io_uring_cmd *ioucmd,
-		       blk_opf_t opf, u64 offset, u32 len,
-		       unsigned int issue_flags);
-int urpt_submit_ranges(struct urpt_dev *udev, struct io_uring_cmd *ioucmd,
-		       blk_opf_t opf, const struct urpt_range *ranges,
-		       unsigned int nr, u8 nvme, unsigned int issue_flags);
-ssize_t urpt_rw_sync(struct urpt_dev *udev, const struct urpt_rw *rw,
-		     blk_status_t *status);
-ssize_t urpt_ranges_sync(struct urpt_dev *udev, blk_opf_t opf,
-			 const struct urpt_range *ranges, unsigned int nr,
-			 blk_status_t *status);
-void urpt_submit_init(struct urpt_dev *udev);
-void urpt_rq_started(struct io_uring_cmd *ioucmd, struct bio *bio,
-		     u64 start_ns, u32 len);
-void urpt_rq_ended(struct io_uring_cmd *ioucmd, blk_status_t status);
-
-/* rq.c */
-int urpt_rq_submit_rw(struct urpt_dev *udev, struct io_uring_cmd *ioucmd,
-		      struct iov_iter *iter, u64 offset, blk_opf_t opf,
-		      u64 start_ns, unsigned int issue_flags);
-int urpt_uring_cmd_iopoll(struct io_uring_cmd *ioucmd,
-			  struct io_comp_batch *iob, unsigned int poll_flags);
-
-/* nvme.c, nvme_io.c: the NVMe personality (nvme.h) */
-bool urpt_nvme_cmd_op(u32 cmd_op);
-int urpt_nvme_uring_cmd(struct io_uring_cmd *ioucmd, unsigned int issue_flags);
-long urpt_nvme_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
-int urpt_nvme_res(u8 how, blk_status_t status, ssize_t res);
+int urpt_import_rw(struct block_device *bdev, struct io_uring_cmd *ioucmd,
+		   const struct urpt_rw *rw, struct iovec **iov,
+		   struct iov_iter *iter, unsigned int issue_flags);
+bool urpt_must_bounce(struct block_device *bdev, const struct urpt_rw *rw,
+		      const struct iov_iter *iter);
 
 #endif /* URPT_INTERNAL_H */

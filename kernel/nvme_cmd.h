@@ -3,8 +3,8 @@
  * The NVMe personality of /dev/urptN (docs/nvme.md): what its entry points
  * (nvme.c), Identify (nvme_id.c) and the I/O commands (nvme_io.c) share.
  */
-#ifndef URPT_NVME_H
-#define URPT_NVME_H
+#ifndef URPT_NVME_CMD_H
+#define URPT_NVME_CMD_H
 
 #include <linux/bits.h>
 #include <linux/nvme.h>
@@ -13,13 +13,6 @@
 
 /* The one namespace, as NVME_IOCTL_ID reports it. */
 #define URPT_NVME_NSID		1
-
-/*
- * struct urpt_pdu.nvme: the command completes the NVMe way (0 is the
- * native way), and a media error is reported as a read or a write error.
- */
-#define URPT_NVME_READ		1
-#define URPT_NVME_WRITE		2
 
 /* A completion's status field: Status Code Type << 8 | Status Code, DNR. */
 #define URPT_NVME_DNR		0x4000
@@ -73,4 +66,4 @@ int urpt_nvme_identify(struct urpt_dev *udev, const struct urpt_nvme_cmd *c,
 int urpt_nvme_io(struct urpt_dev *udev, struct io_uring_cmd *ioucmd,
 		 const struct urpt_nvme_cmd *c, unsigned int issue_flags);
 
-#endif /* URPT_NVME_H */
+#endif /* URPT_NVME_CMD_H */

@@ -1,0 +1,230 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Bio building: the bios of one command, one at a time, for the lifecycle
+ * (req.c) to submit each before it asks for the next, as block/fops.c
+ * does for O_DIRECT. A data command's bios hold its pages, pinned (zero
+ * copy) or bounced (bounce.c); a data-less command (FLUSH, DISCARD,
+ * WRITE_ZEROES, NVMe Dataset Management) has one bio per range, or more
+ * for a range longer than a bio can say. The block layer splits each to
+ * the queue's limits, remaps partitions and builds the requests, so this
+ * is valid on any disk, whoever drives it.
+ */
+#include <linux/bio.h>
+#include <linux/uio.h>
+#include "urpt.h"
+
+static struct bio_set urpt_bio_set;
+
+static struct urpt_bio *urpt_bio_alloc(struct urpt_build *b,
+				       unsigned short nr_vecs, gfp_t gfp)
+{
+	struct urpt_bio *ub;
+	struct bio *bio;
+
+	/*
+	 * The per-cpu cache takes bios back only in process context (6.1):
+	 * data-less bios are put at end_io, often in hard irq.
+	 */
+	bio = bio_alloc_bioset(b->bdev, nr_vecs,
+			       b->opf | (b->iter ? REQ_ALLOC_CACHE : 0), gfp,
+			       &urpt_bio_set);
+	if (!bio)
+		return NULL;
+	bio->bi_iter.bi_sector = b->sector;
+	ub = container_of(bio, struct urpt_bio, bio);
+	ub->next = NULL;
+	ub->bounce = b->bounce;
+	return ub;
+}
+
+/* A bio that never reached the disk, or one that ended: pages and all. */
+void urpt_bio_free(struct urpt_bio *ub)
+{
+	if (!ub->bounce)
+		bio_release_pages(&ub->bio, false);
+	bio_put(&ub->bio);
+}
+
+/*
+ * The data bios of a command once they all ended, in process context: a
+ * read's user pages are dirtied as they are released (this may sleep).
+ */
+void urpt_bios_free(struct urpt_bio *first, bool dirty)
+{
+	struct urpt_bio *ub, *next;
+
+	for (ub = first; ub; ub = next) {
+		next = ub->next;
+		if (!ub->bounce)
+			bio_release_pages(&ub->bio, dirty);
+		bio_put(&ub->bio);
+	}
+}
+
+/*
+ * A READ or WRITE of @iter at @offset: zero copy unless @bounce. The
+ * bounce state, shared by all the bios, is allocated with the first one;
+ * urpt_build_abort() frees it if no bio took it.
+ */
+void urpt_build_rw(struct urpt_build *b, struct block_device *bdev,
+		   blk_opf_t opf, u64 offset, struct iov_iter *iter,
+		   bool bounce)
+{
+	*b = (struct urpt_build) {
+		.bdev		= bdev,
+		.opf		= opf,
+		.sector		= offset >> SECTOR_SHIFT,
+		.len		= iov_iter_count(iter),
+		.iter		= iter,
+		.bounced	= bounce,
+	};
+}
+
+/* @nr byte ranges without data; @len is the result on success. */
+void urpt_build_ranges(struct urpt_build *b, struct block_device *bdev,
+		       blk_opf_t opf, const struct urpt_range *ranges,
+		       unsigned int nr, u32 len)
+{
+	*b = (struct urpt_build) {
+		.bdev		= bdev,
+		.opf		= opf,
+		.len		= len,
+		.range		= ranges,
+		.range_end	= ranges + nr,
+	};
+}
+
+bool urpt_build_done(const struct urpt_build *b)
+{
+	if (b->iter)
+		return !iov_iter_count(b->iter);
+	return b->range == b->range_end;
+}
+
+/* Longest data-less bio: what bi_size holds, in whole blocks. */
+static u64 urpt_max_ranged_bio(struct block_device *bdev)
+{
+	return round_down(UINT_MAX, bdev_logical_block_size(bdev));
+}
+
+/* Will the command be one bio? Asked before the first is built. */
+bool urpt_build_one_bio(const struct urpt_build *b)
+{
+	size_t left;
+
+	if (!b->iter)
+		return b->range_end - b->range == 1 &&
+		       b->range->len <= urpt_max_ranged_bio(b->bdev);
+	left = iov_iter_count(b->iter);
+	if (b->bounced)
+		return DIV_ROUND_UP(left, PAGE_SIZE) <= BIO_MAX_VECS;
+	if (iov_iter_is_bvec(b->iter) && urpt_bio_takes_whole_bvec())
+		return true;
+	return iov_iter_npages(b->iter, BIO_MAX_VECS + 1) < BIO_MAX_VECS;
+}
+
+static int urpt_build_data(struct urpt_build *b, struct urpt_bio *ub)
+{
+	if (b->bounced)
+		return urpt_bounce_fill(&ub->bio, b->iter,
+					!op_is_write(b->opf));
+	return urpt_bio_get_pages(&ub->bio, b->iter);
+}
+
+/*
+ * A user buffer of more than one bio is faulted in whole before the first
+ * is built (writable for a read): an unmapped or read-only page then
+ * fails the command before anything reaches the disk. One bio pins all
+ * its pages before it is submitted anyway.
+ */
+static int urpt_build_fault_in(struct urpt_build *b)
+{
+	size_t len = iov_iter_count(b->iter), left;
+
+	if (!user_backed_iter(b->iter) || urpt_build_one_bio(b))
+		return 0;
+	if (op_is_write(b->opf))
+		left = fault_in_iov_iter_readable(b->iter, len);
+	else
+		left = fault_in_iov_iter_writeable(b->iter, len);
+	return left ? -EFAULT : 0;
+}
+
+/*
+ * The next bio of the command in *@ubp, NULL once all were built. A bio
+ * that fails to build is undone here. @gfp may wait only where the caller
+ * may: the bios built before were submitted, as bio_alloc_bioset() asks
+ * of whoever allocates more than one.
+ */
+int urpt_build_next(struct urpt_build *b, struct urpt_bio **ubp, gfp_t gfp)
+{
+	struct urpt_bio *ub;
+	int ret;
+
+	*ubp = NULL;
+	if (urpt_build_done(b))
+		return 0;
+	if (b->iter && !b->started) {
+		b->started = true;
+		ret = urpt_build_fault_in(b);
+		if (ret)
+			return ret;
+	}
+	if (b->bounced && !b->bounce) {
+		ret = urpt_bounce_alloc(&b->bounce, b->iter,
+					!op_is_write(b->opf));
+		if (ret)
+			return ret;
+	}
+	if (b->iter) {
+		ub = urpt_bio_alloc(b, b->bounced ?
+				    min_t(size_t, BIO_MAX_VECS,
+					  DIV_ROUND_UP(iov_iter_count(b->iter),
+						       PAGE_SIZE)) :
+				    urpt_bio_nr_vecs(b->iter), gfp);
+		if (!ub)
+			return -ENOMEM;
+		ret = urpt_build_data(b, ub);
+		if (ret) {
+			if (ub->bounce)
+				urpt_bounce_free_pages(&ub->bio);
+			urpt_bio_free(ub);
+			return ret;
+		}
+	} else {
+		/* A range of 0 bytes (FLUSH) is one empty bio. */
+		b->sector = (b->range->offset + b->range_pos) >> SECTOR_SHIFT;
+		ub = urpt_bio_alloc(b, 0, gfp);
+		if (!ub)
+			return -ENOMEM;
+		ub->bio.bi_iter.bi_size = min(b->range->len - b->range_pos,
+					      urpt_max_ranged_bio(b->bdev));
+		b->range_pos += ub->bio.bi_iter.bi_size;
+		if (b->range_pos == b->range->len) {
+			b->range++;
+			b->range_pos = 0;
+		}
+	}
+	b->sector += ub->bio.bi_iter.bi_size >> SECTOR_SHIFT;
+	*ubp = ub;
+	return 0;
+}
+
+/* Nothing was built, or nothing will be: free what the build holds. */
+void urpt_build_abort(struct urpt_build *b)
+{
+	urpt_bounce_free(b->bounce, NULL);
+	b->bounce = NULL;
+}
+
+int urpt_bio_init(void)
+{
+	return bioset_init(&urpt_bio_set, BIO_POOL_SIZE,
+			   offsetof(struct urpt_bio, bio),
+			   BIOSET_NEED_BVECS | BIOSET_PERCPU_CACHE);
+}
+
+void urpt_bio_exit(void)
+{
+	bioset_exit(&urpt_bio_set);
+}

@@ -1,0 +1,426 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The command lifecycle, one for every command that reaches the disk,
+ * from either personality, asynchronous (a uring command) or synchronous
+ * (an NVMe ioctl): its bios are built and submitted one at a time (bio.c),
+ * each before the next is allocated; each bio's end_io counts down; the
+ * last one completes the command: in task work for a uring command, where
+ * the pages are released (a read's dirtied) and a bounced read copied out,
+ * then the personality posts the CQE; by waking the waiter of an ioctl,
+ * which does the same in its own context.
+ *
+ * Under IO_URING_F_NONBLOCK a command goes to the disk only as one bio
+ * with REQ_NOWAIT on a blk-mq queue, which ends it with BLK_STS_AGAIN
+ * before submit_bio() returns if it would wait (no tag, a split needed);
+ * it then goes back to io_uring as -EAGAIN, to be issued again from its
+ * worker, where anything may wait. Every other command is -EAGAIN at once,
+ * before anything is built: several bios, bounced data, data-less
+ * commands (a discard's split does not honour REQ_NOWAIT on 6.1), and
+ * bio-based disks (dm, md split and resubmit: a part may fail with
+ * BLK_STS_AGAIN after another was queued). A REQ_NOWAIT bio that still
+ * ends with BLK_STS_AGAIN later is submitted again from task work.
+ */
+#include <linux/bio.h>
+#include <linux/blkdev.h>
+#include <linux/ktime.h>
+#include <linux/uio.h>
+#include "urpt.h"
+
+/* The first failed bio so far: its index << 8 | its status. */
+#define URPT_NO_FAILURE		U32_MAX
+#define URPT_FAILED_INDEX_MAX	((1U << 24) - 2)
+
+#define URPT_REQ_POLLED		BIT(0)	/* the one bio is REQ_POLLED */
+#define URPT_REQ_SYNC		BIT(1)	/* an ioctl waits: struct urpt_sync */
+#define URPT_REQ_NVME		BIT(2)	/* posted by the NVMe personality */
+#define URPT_REQ_WRITE		BIT(3)	/* writes, flushes or discards */
+
+/*
+ * The state of one command. It overlays the io_uring_cmd pdu, which
+ * io_uring keeps in place until io_uring_cmd_done(): expect build errors
+ * if it grows larger than that. Every field is set in urpt_req_start().
+ */
+struct urpt_req {
+	struct urpt_bio	*bios;		/* the data bios, in disk order */
+	u64		start_ns;	/* the first bio was built */
+	u32		len;		/* bytes to report on success */
+	/* bios not ended yet, plus one held by the submitter */
+	atomic_t	pending;
+	atomic_t	failed;		/* URPT_NO_FAILURE or the first failure */
+	s16		error;		/* building a bio failed after others */
+	u8		nr_bios;	/* submitted, saturating */
+	u8		flags;		/* URPT_REQ_* */
+};
+
+/* An ioctl's command, on its stack. */
+struct urpt_sync {
+	struct urpt_req		req;
+	struct completion	done;
+};
+
+static urpt_complete_fn urpt_personalities[URPT_NR_PERSONALITIES];
+
+void urpt_req_register(enum urpt_personality who, urpt_complete_fn complete)
+{
+	urpt_personalities[who] = complete;
+}
+
+static struct urpt_req *urpt_req(struct io_uring_cmd *ioucmd)
+{
+	BUILD_BUG_ON(sizeof(struct urpt_req) > sizeof(ioucmd->pdu));
+	return (struct urpt_req *)&ioucmd->pdu;
+}
+
+static struct io_uring_cmd *urpt_req_cmd(struct urpt_req *req)
+{
+	return container_of((void *)req, struct io_uring_cmd, pdu);
+}
+
+static void urpt_req_start(struct urpt_req *req, const struct urpt_build *b,
+			   u8 flags)
+{
+	req->bios = NULL;
+	req->start_ns = ktime_get_ns();
+	req->len = b->len;
+	atomic_set(&req->pending, 1);
+	atomic_set(&req->failed, URPT_NO_FAILURE);
+	req->error = 0;
+	req->nr_bios = 0;
+	req->flags = flags | (op_is_write(b->opf) ? URPT_REQ_WRITE : 0);
+}
+
+/*
+ * Which error wins is decided by position, not by time: the first failed
+ * bio in disk order, whichever ended first.
+ */
+static void urpt_req_failed(struct urpt_req *req, u32 index,
+			    blk_status_t status)
+{
+	u32 new = min(index, URPT_FAILED_INDEX_MAX) << 8 | (__force u8)status;
+	u32 old = atomic_read(&req->failed);
+
+	do {
+		if (old <= new)
+			return;
+	} while (!atomic_try_cmpxchg(&req->failed, &old, new));
+}
+
+static blk_status_t urpt_req_status(struct urpt_req *req)
+{
+	u32 failed = atomic_read(&req->failed);
+
+	return failed == URPT_NO_FAILURE ? BLK_STS_OK :
+	       (__force blk_status_t)(failed & 0xff);
+}
+
+/*
+ * Every bio ended: release the pages, copy a bounced read out. Process
+ * context: the submitter's task (task work), io_uring's fallback worker
+ * when the task is exiting, or the ioctl's caller.
+ */
+static void urpt_req_finish(struct urpt_req *req, struct urpt_result *r)
+{
+	struct urpt_bio *first = req->bios;
+	bool write = req->flags & URPT_REQ_WRITE;
+
+	r->status = urpt_req_status(req);
+	r->write = write;
+	r->nr_bios = req->nr_bios;
+	if (r->status)
+		r->res = blk_status_to_errno(r->status);
+	else
+		r->res = req->error ? req->error : req->len;
+	if (first && first->bounce)
+		r->res = urpt_bounce_finish(first, r->res);
+	urpt_bios_free(first, !write);
+	r->ns = min_t(u64, ktime_get_ns() - req->start_ns, URPT_RES2_NS_MASK);
+}
+
+/*
+ * The one REQ_NOWAIT bio of a command ended with BLK_STS_AGAIN after
+ * submit_bio() returned: a policy that holds bios and issues them later
+ * (blk-throttle) found the queue full then. Nothing was transferred, the
+ * bio is as it was submitted (remapped already, charged already): it goes
+ * again, allowed to wait this time, as io_uring reissues its own reads
+ * and writes. True when it went.
+ */
+static bool urpt_req_retry(struct io_uring_cmd *ioucmd, struct urpt_req *req)
+{
+	struct urpt_bio *ub = req->bios;
+
+	if (urpt_req_status(req) != BLK_STS_AGAIN || !ub ||
+	    !(ub->bio.bi_opf & REQ_NOWAIT))
+		return false;
+	atomic_set(&req->failed, URPT_NO_FAILURE);
+	if (!urpt_dev_get(ioucmd->file->private_data)) {
+		req->error = -ENODEV;
+		return false;
+	}
+	ub->bio.bi_opf &= ~(REQ_NOWAIT | REQ_POLLED);
+	ub->bio.bi_status = BLK_STS_OK;
+	req->flags &= ~URPT_REQ_POLLED;
+	atomic_set(&req->pending, 1);
+	submit_bio(&ub->bio);
+	return true;
+}
+
+static void urpt_req_complete_in_task(struct io_uring_cmd *ioucmd,
+				      unsigned int issue_flags)
+{
+	struct urpt_req *req = urpt_req(ioucmd);
+	struct urpt_result r;
+	enum urpt_personality who = req->flags & URPT_REQ_NVME ? URPT_NVME :
+						 URPT_NATIVE;
+
+	if (urpt_req_retry(ioucmd, req))
+		return;
+	urpt_req_finish(req, &r);
+	urpt_personalities[who](ioucmd, &r, issue_flags);
+}
+
+URPT_TASK_WORK(urpt_req_complete_in_task)
+
+/* The last bio ended, or the submitter let go last. Any context. */
+static void urpt_req_ended(struct urpt_req *req)
+{
+	struct io_uring_cmd *ioucmd;
+
+	if (req->flags & URPT_REQ_SYNC) {
+		complete(&container_of(req, struct urpt_sync, req)->done);
+		return;
+	}
+	ioucmd = urpt_req_cmd(req);
+	/*
+	 * The disk is no longer needed: DETACH may go on. A poller that has
+	 * not yet looked at the polled bio finds nothing to poll; one that
+	 * has is under rcu_read_lock(), which DETACH waits out before it
+	 * releases the disk (dev.c).
+	 */
+	WRITE_ONCE(req->flags, req->flags & ~URPT_REQ_POLLED);
+	urpt_dev_put(ioucmd->file->private_data);
+	/*
+	 * Always through task work, polled or not, as NVMe passthrough does
+	 * since 2025: this may be hard irq, or another ring's poller that
+	 * found our bio on a queue they share.
+	 */
+	urpt_complete_in_task_lazy(ioucmd, urpt_req_complete_in_task_tw);
+}
+
+/* Any context, often hard irq. */
+static void urpt_req_end_io(struct bio *bio)
+{
+	struct urpt_bio *ub = container_of(bio, struct urpt_bio, bio);
+	struct urpt_req *req = bio->bi_private;
+
+	if (unlikely(bio->bi_status))
+		urpt_req_failed(req, ub->index, bio->bi_status);
+	/* Data-less bios hold nothing for later: put them now. */
+	if (!ub->held)
+		bio_put(bio);
+	if (atomic_dec_and_test(&req->pending))
+		urpt_req_ended(req);
+}
+
+/*
+ * Build and submit the bios one at a time, each before the next is
+ * allocated. With @nowait only a command of one bio is built, with
+ * REQ_NOWAIT (urpt_req_can_nowait()). Returns an error only when nothing
+ * was submitted; an error after that is the command's result unless a
+ * bio before it fails.
+ */
+static int urpt_req_issue(struct urpt_req *req, struct urpt_build *b,
+			  bool nowait, bool polled)
+{
+	struct urpt_bio **tail = &req->bios, *ub;
+	bool one = urpt_build_one_bio(b);
+	struct blk_plug plug;
+	bool plugged = false;
+	u32 index = 0;
+	int ret;
+
+	for (;;) {
+		ret = urpt_build_next(b, &ub, nowait ? GFP_NOWAIT : GFP_KERNEL);
+		if (ret || !ub)
+			break;
+		if (one && !index && !urpt_build_done(b)) {
+			/*
+			 * The bio holds all the pages it has room for: a page
+			 * after them could not be pinned.
+			 */
+			urpt_bio_free(ub);
+			ret = -EFAULT;
+			break;
+		}
+		ub->index = index;
+		ub->held = !!b->iter;
+		ub->bio.bi_end_io = urpt_req_end_io;
+		ub->bio.bi_private = req;
+		if (nowait)
+			ub->bio.bi_opf |= REQ_NOWAIT;
+		/* iopoll follows one bio: the command must be just that. */
+		if (polled && !index && urpt_build_done(b)) {
+			ub->bio.bi_opf |= REQ_POLLED;
+			req->flags |= URPT_REQ_POLLED;
+		}
+		if (ub->held) {
+			*tail = ub;
+			tail = &ub->next;
+		}
+		if (!index && !urpt_build_done(b)) {
+			blk_start_plug(&plug);
+			plugged = true;
+		}
+		index++;
+		req->nr_bios = min(index, 255U);
+		atomic_inc(&req->pending);
+		/* Once submitted, a data-less bio may end and be freed. */
+		submit_bio(&ub->bio);
+	}
+	if (plugged)
+		blk_finish_plug(&plug);
+	if (ret && index) {
+		req->error = ret;
+		ret = 0;
+	}
+	if (ret && !req->bios)
+		urpt_build_abort(b);
+	/* Memory that could not be had without waiting: from the worker. */
+	if (ret == -ENOMEM && nowait)
+		ret = -EAGAIN;
+	return ret;
+}
+
+/*
+ * Can the command go to the disk under IO_URING_F_NONBLOCK: as one bio,
+ * on a queue that honours REQ_NOWAIT before submit_bio() returns?
+ */
+static bool urpt_req_can_nowait(struct block_device *bdev,
+				const struct urpt_build *b)
+{
+	if (!queue_is_mq(bdev_get_queue(bdev)) || !bdev_nowait(bdev))
+		return false;
+	/*
+	 * A discard or write-zeroes bio may be split without honouring
+	 * REQ_NOWAIT; a data-less bio is not held, to be retried (see
+	 * urpt_req_retry()).
+	 */
+	return b->iter && !b->bounced && urpt_build_one_bio(b);
+}
+
+/*
+ * Only a data bio on a disk with poll queues can be polled: 6.10 and
+ * later fail REQ_POLLED elsewhere with BLK_STS_NOTSUPP, and an empty
+ * flush bio would go through the flush machinery on a poll queue and
+ * never be found by bio_poll(). One bio only (urpt_req_issue()): the
+ * block layer's own iopoll follows one.
+ */
+static bool urpt_req_can_poll(struct block_device *bdev,
+			      const struct urpt_build *b,
+			      unsigned int issue_flags)
+{
+	return (issue_flags & IO_URING_F_IOPOLL) && b->iter && !b->bounced &&
+	       urpt_bdev_can_poll(bdev);
+}
+
+/*
+ * A uring command's bios: -EIOCBQUEUED once they went to the disk (the
+ * command completes later, and owns the device reference the caller
+ * took), -EAGAIN to be issued again from io_uring's worker, or an error
+ * before anything reached the disk. @b is consumed either way.
+ */
+int urpt_req_submit(struct urpt_dev *udev, struct io_uring_cmd *ioucmd,
+		    struct urpt_build *b, enum urpt_personality who,
+		    unsigned int issue_flags)
+{
+	struct urpt_req *req = urpt_req(ioucmd);
+	bool nowait = issue_flags & IO_URING_F_NONBLOCK;
+	int ret;
+
+	if (nowait && !urpt_req_can_nowait(udev->bdev, b)) {
+		urpt_build_abort(b);
+		return -EAGAIN;
+	}
+	urpt_req_start(req, b, who == URPT_NVME ? URPT_REQ_NVME : 0);
+	ret = urpt_req_issue(req, b, nowait,
+			     urpt_req_can_poll(udev->bdev, b, issue_flags));
+	if (ret)
+		return ret;
+	/*
+	 * Our hold is the last one only if the bio ended before submit_bio()
+	 * returned: then BLK_STS_AGAIN means "would have waited", and the
+	 * command goes back to io_uring for a worker.
+	 */
+	if (atomic_dec_and_test(&req->pending)) {
+		if (nowait && urpt_req_status(req) == BLK_STS_AGAIN) {
+			urpt_bios_free(req->bios, false);
+			return -EAGAIN;
+		}
+		urpt_req_ended(req);
+	}
+	return -EIOCBQUEUED;
+}
+
+/*
+ * An ioctl's bios, submitted and waited for here, as
+ * nvme_submit_user_cmd() waits for its request. @b is consumed.
+ */
+void urpt_req_wait(struct urpt_dev *udev, struct urpt_build *b,
+		   struct urpt_result *r)
+{
+	struct urpt_sync sync;
+	int ret;
+
+	init_completion(&sync.done);
+	urpt_req_start(&sync.req, b, URPT_REQ_SYNC);
+	ret = urpt_req_issue(&sync.req, b, false, false);
+	if (ret) {
+		*r = (struct urpt_result) { .res = ret };
+		return;
+	}
+	if (!atomic_dec_and_test(&sync.req.pending))
+		wait_for_completion_io(&sync.done);
+	urpt_req_finish(&sync.req, r);
+}
+
+int urpt_uring_cmd_iopoll(struct io_uring_cmd *ioucmd,
+			  struct io_comp_batch *iob, unsigned int poll_flags)
+{
+	struct urpt_req *req = urpt_req(ioucmd);
+	struct urpt_bio *ub;
+	int ret = 0;
+
+	/*
+	 * Only a polled bio is looked at. It may end and be freed meanwhile,
+	 * completed by another poller of its queue: as in the block layer's
+	 * own iocb_bio_iopoll(), bio slabs are SLAB_TYPESAFE_BY_RCU, so under
+	 * rcu_read_lock() the memory is still a bio, and bio_poll() reads its
+	 * bi_bdev once and does nothing if a put cleared it. Other commands
+	 * complete by interrupt and task work, which this loop runs.
+	 */
+	rcu_read_lock();
+	ub = READ_ONCE(req->bios);
+	if ((READ_ONCE(req->flags) & URPT_REQ_POLLED) && ub)
+		ret = bio_poll(&ub->bio, iob, poll_flags);
+	rcu_read_unlock();
+	return ret;
+}
+
+/*
+ * What .uring_cmd returns: -EIOCBQUEUED, -EAGAIN or -errno, never a
+ * result >= 0. A result known at once (INFO's length, an NVMe status,
+ * Identify's 0) is posted here with io_uring_cmd_done(), as ublk does, and
+ * the command reported queued. io_uring of 6.1 hands a driver's return
+ * value on as it is: it never completes a positive one returned in its
+ * io-wq worker (IOSQE_ASYNC, or the retry after -EAGAIN), so the task
+ * hangs in exit; it fails a positive one returned inline, cancelling its
+ * links; and on an IOPOLL ring it completes a 0 and then also queues the
+ * request for polling, a use after free (urpt_fuzz_test found all three).
+ */
+int urpt_req_answer(struct io_uring_cmd *ioucmd, int ret,
+		    unsigned int issue_flags)
+{
+	if (ret < 0)
+		return ret;
+	urpt_cmd_done(ioucmd, ret, 0, issue_flags);
+	return -EIOCBQUEUED;
+}
