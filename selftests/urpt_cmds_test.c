@@ -328,6 +328,40 @@ static bool make_shape(FIXTURE_DATA(cmds) *self, int k, struct iovec *iov,
 	return true;
 }
 
+/*
+ * sqe->uring_cmd_flags bits urpt does not implement are refused, such as
+ * 7.x's IORING_URING_CMD_MULTISHOT (with a provided buffer, as its rules
+ * want). Before 7.x io_uring refuses such an SQE itself (SKIP).
+ */
+TEST_F(cmds, multishot_uring_cmd_flag_einval)
+{
+	struct io_uring *ring = &self->d.dev.ring;
+	struct io_uring_sqe *sqe;
+	struct urpt_cmd *cmd;
+	struct ut_cqe c;
+
+	NEED_SETUP();
+	sqe = io_uring_get_sqe(ring);
+	ASSERT_NE(NULL, sqe);
+	io_uring_prep_provide_buffers(sqe, self->buf2, 4096, 1, 7, 0);
+	ASSERT_EQ(0, ut_submit_one(ring, &c));
+	ASSERT_LE(0, c.res) TH_LOG("PROVIDE_BUFFERS: %s", strerror(-c.res));
+
+	cmd = ut_prep(ring, self->d.dev.fd, URPT_CMD_READ, self->buf,
+		      lbs_of(self), 0);
+	ASSERT_NE(NULL, cmd);
+	sqe = (struct io_uring_sqe *)((char *)cmd -
+				      offsetof(struct io_uring_sqe, cmd));
+	sqe->uring_cmd_flags = 1u << 1;	/* IORING_URING_CMD_MULTISHOT */
+	sqe->flags |= IOSQE_BUFFER_SELECT;
+	sqe->buf_group = 7;
+	ASSERT_EQ(0, ut_submit_one(ring, &c));
+	/* Before 7.x io_uring takes no buffer select for a uring command. */
+	if (c.res == -EOPNOTSUPP)
+		SKIP(return, "io_uring refuses IOSQE_BUFFER_SELECT on uring commands itself");
+	UT_EXPECT_REFUSED(&c, EINVAL, "READ with IORING_URING_CMD_MULTISHOT");
+}
+
 TEST_F(cmds, writev_readv_round_trip)
 {
 	static struct iovec iov[URPT_MAX_IOVECS];
@@ -467,9 +501,13 @@ TEST_F(cmds, readv_writev_bad_length_einval)
 	check_v_refused(_metadata, self, iov, 2, 0, EINVAL,
 			"total max_transfer+lbs");
 
-	/* Lengths whose sum wraps 32 and 64 bits. */
+	/*
+	 * Lengths whose sum wraps 32 and 64 bits (a 32-bit program: 2 GiB,
+	 * negative as the kernel's compat_ssize_t).
+	 */
 	iov[0].iov_base = self->buf;
-	iov[0].iov_len = 1ULL << 32;
+	iov[0].iov_len = sizeof(size_t) > 4 ? (size_t)(1ULL << 32) :
+					      (size_t)1 << 31;
 	iov[1].iov_base = self->buf;
 	iov[1].iov_len = lbs;
 	check_v_refused(_metadata, self, iov, 2, 0, EINVAL,

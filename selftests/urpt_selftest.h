@@ -761,30 +761,8 @@ fail:
 	} while (0)
 
 /*
- * Is urpt's request path on (module parameter request_path)? Its commands
- * report 0 bios: they go to the disk as one inserted request.
- */
-static inline bool ut_request_path(void)
-{
-	static int on = -1;
-	char c = '0';
-	FILE *f;
-
-	if (on < 0) {
-		f = fopen("/sys/module/urpt/parameters/request_path", "r");
-		if (f) {
-			if (fread(&c, 1, 1, f) != 1)
-				c = '0';
-			fclose(f);
-		}
-		on = c == 'Y' || c == '1';
-	}
-	return on;
-}
-
-/*
  * A command that went to the disk and succeeded: res as wanted, block
- * status 0, at least one bio (or none on the request path), some time in
+ * status 0, at least one bio, some time in
  * the driver, big_cqe[1] zero.
  */
 #define UT_EXPECT_DONE(c, want, what)					\
@@ -801,7 +779,7 @@ static inline bool ut_request_path(void)
 			TH_LOG("%s: blk status %llu", (what),		\
 			       (unsigned long long)(__x & 0xff));	\
 		}							\
-		EXPECT_LE((uint64_t)!ut_request_path(),			\
+		EXPECT_LE((uint64_t)1,					\
 			  (__x >> URPT_RES2_BIOS_SHIFT) &			\
 			     URPT_RES2_BIOS_MASK) {			\
 			TH_LOG("%s: bios 0 in %#llx", (what),		\

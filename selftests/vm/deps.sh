@@ -62,6 +62,7 @@ head			coreutils	host
 id			coreutils	host
 install			coreutils	host
 kill			procps		host
+ar			binutils	host
 ld			binutils	host
 ldd			libc-bin	host
 ln			coreutils	host
@@ -156,6 +157,8 @@ PACKAGES=(
 	# the static selftests, liburpt and the CLI (libnvme.a: its nvme
 	# subcommand)
 	libc6-dev liburing-dev libnvme-dev
+	# the 32-bit builds of the vectored selftests (compat iovecs)
+	gcc-multilib
 )
 
 # command_rows WHERE...: "command package" for each row of those places.

@@ -37,6 +37,7 @@ GUEST_MODULES=(
 	virtio_pci virtio_blk
 	crct10dif_generic crc64_rocksoft_generic nvme
 	configfs null_blk
+	brd dm_mod
 )
 
 # Newer kernels build some of them in (6.12: virtio) or no longer have
@@ -119,6 +120,8 @@ for m in "${LOAD_MODULES[@]}"; do
 	case $m in
 	nvme) echo "nvme poll_queues=2" ;;
 	null_blk) echo "null_blk nr_devices=0 poll_queues=2" ;;
+	# one 64 MiB RAM disk, /dev/ram0: bio-based (no blk-mq queue)
+	brd) echo "brd rd_nr=1 rd_size=65536" ;;
 	*) echo "$m" ;;
 	esac
 done >"$root/etc/urpt/modules"

@@ -314,6 +314,10 @@ boot_vm() {
 		# 5 shows KERN_WARNING and above: WARN, BUG, oops and call traces
 		# stay visible, the boot's info/notice chatter does not.
 		loglevel=5 printk.time=1
+		# Pages come unzeroed, as on kernels built without
+		# INIT_ON_ALLOC_DEFAULT_ON: memory urpt hands to user space
+		# without zeroing it shows.
+		init_on_alloc=0
 		"urptvm.job=$job"
 		# URPT_VM_APPEND: more words for the job (bench.sh: I/O counts)
 		${URPT_VM_APPEND:-}
@@ -475,13 +479,13 @@ build_selftests() {
 	msg "make -k -C selftests"
 	run_logged "$logdir/build-selftests.log" make -k -C "$URPT_ROOT/selftests" || rc=$?
 	export URPT_SELFTESTS=
-	for prog in "$URPT_ROOT"/selftests/*.c; do
-		[[ -e $prog ]] || continue
+	for prog in "$URPT_ROOT"/selftests/*.c $(make -s -C "$URPT_ROOT/selftests" list-m32); do
+		[[ $prog == *.c && ! -e $prog ]] && continue
 		prog=$URPT_ROOT/selftests/build/$(basename "$prog" .c)
 		if [[ -x $prog ]]; then
 			URPT_SELFTESTS+="$prog "
 		else
-			fail "build: selftests/$(basename "$prog").c (see $logdir/build-selftests.log)"
+			fail "build: selftests/build/$(basename "$prog") (see $logdir/build-selftests.log)"
 			nbad=$((nbad + 1))
 		fi
 	done

@@ -42,7 +42,6 @@ path_args() {
 	case $1 in
 	urpt) echo "--engine urpt $urpt" ;;
 	urpt-fixed) echo "--engine urpt $urpt --fixed" ;;
-	urpt-rq) echo "--engine urpt $urpt" ;; # request_path=1, see bench_one
 	urpt-poll-fixed) echo "--engine urpt $urpt --poll --fixed" ;;
 	block) echo "--engine block $bdev" ;;
 	block-fixed) echo "--engine block $bdev --fixed" ;;
@@ -105,10 +104,6 @@ run() {
 	fi
 }
 
-# urpt's request path (blk_insert_cloned_request) is a module parameter:
-# on for the urpt-rq rows only.
-request_path() { echo "$1" >/sys/module/urpt/parameters/request_path; }
-
 # bench_fio DISK WORKLOAD PATH: fio on the block device (fio: io_uring
 # engine, O_DIRECT) or through an NVMe passthrough node with the
 # io_uring_cmd engine (fio-nvme: /dev/ng0n1; fio-urpt: urpt's NVMe
@@ -147,12 +142,10 @@ bench_one() { # bench_one DISK WORKLOAD PATH
 		return
 		;;
 	esac
-	[ "$3" = urpt-rq ] && request_path 1
 	# shellcheck disable=SC2046 # option words, split on purpose
 	run "$2 $3" urpt bench $(path_args "$3") $(workload_opts "$2") \
 		--size $SIZE --seed $SEED --json \
 		--label "disk=${1#/dev/} workload=$2 path=$3"
-	[ "$3" = urpt-rq ] && request_path 0
 }
 
 bench_disk() { # bench_disk DISK PATHS...
@@ -235,7 +228,7 @@ done
 echo "1..$n"
 echo "URPT-END bench-disks rc=0"
 
-PATHS="urpt urpt-rq urpt-fixed urpt-poll-fixed block block-fixed block-poll fio fio-urpt"
+PATHS="urpt urpt-fixed urpt-poll-fixed block block-fixed block-poll fio fio-urpt"
 # shellcheck disable=SC2086 # the path words
 bench_disk /dev/nullb2 $PATHS
 # shellcheck disable=SC2086

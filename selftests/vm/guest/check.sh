@@ -129,7 +129,7 @@ fi
 # urpt.ko, so nothing may run beside it). urpt_fuzz_test's command stream
 # needs one fast disk, not every disk (URPT_FUZZ_COUNT, or
 # urptvm.fuzz_count=N on the kernel command line, for longer runs).
-ONCE="urpt_ctl_test urpt_nowait_test urpt_fuzz_test urpt_fault_test urpt_module_test"
+ONCE="urpt_ctl_test urpt_nowait_test urpt_disk_kinds_test urpt_isolation_test urpt_fuzz_test urpt_fault_test urpt_module_test"
 # Takes /dev/nvme0n1 away (PCI remove, then rescan): at the very end.
 LAST="urpt_hotremove_test"
 URPT_KO=$(ls /lib/modules/*/extra/urpt.ko | head -n 1)
@@ -161,32 +161,12 @@ for disk in $DISKS; do
 	done
 done
 
-# The same data tests again with urpt's request path (blk_insert_cloned_
-# request) switched on, where it applies: it must be just as correct.
-RQ_TESTS="urpt_test urpt_cmds_test"
-if echo 1 >/sys/module/urpt/parameters/request_path; then
-	for disk in $DISKS; do
-		for t in $RQ_TESTS; do
-			[ -x "/selftests/$t" ] && run_test "$t" "$disk" +rq
-		done
-	done
-	# Prove the path was taken: a request-path command reports 0 bios.
-	begin request-path
-	node=$(urpt attach /dev/nullb0 2>&1)
-	if urpt -v read "$node" --length 4k --output /dev/null 2>&1 |
-		grep -q 'read at.*bios=0'; then
-		echo "ok 1 - request_path=1: a 4 KiB read went as a request (bios=0)"
-	else
-		echo "not ok 1 - request_path=1: a 4 KiB read went as a request (bios=0)"
-	fi
-	urpt detach "$node" >/dev/null 2>&1
-	end request-path 0
-	echo 0 >/sys/module/urpt/parameters/request_path
-else
-	begin request-path
-	echo "not ok 1 - /sys/module/urpt/parameters/request_path is writable"
-	end request-path 1
-fi
+# The data tests on a bio-based disk (brd: no blk-mq queue), where
+# nothing that assumes blk-mq may run.
+BIO_TESTS="urpt_test urpt_cmds_test urpt_nvme_test"
+for t in $BIO_TESTS; do
+	[ -x "/selftests/$t" ] && run_test "$t" /dev/ram0
+done
 
 # step DESCRIPTION CMD...: run CMD, print its output and a TAP line.
 step() {
@@ -263,6 +243,45 @@ elif attach /dev/vda; then
 	step "urpt write $dev --offset 1M --input /data/pattern.bin" \
 		urpt write "$dev" --offset 1M --input /data/pattern.bin
 	step "urpt flush $dev" urpt flush "$dev"
+	step "urpt detach ${dev#/dev/urpt}" urpt detach "${dev#/dev/urpt}"
+fi
+echo "1..$n"
+end $name 0
+
+# Section 3a: a failed read leaves the user's --output file as it was
+# (past the end by a block, and 1 TiB on a 64 MiB disk); a good one
+# replaces it. No temporary file is left behind either way.
+name=cli-output-kept@nullb1
+begin $name
+n=0
+keep_out() { # keep_out DESC ARGS...: urpt read fails, /tmp/out still "precious"
+	desc=$1
+	shift
+	echo precious >/tmp/out
+	n=$((n + 1))
+	if urpt read "$dev" "$@" --output /tmp/out >/tmp/step.out 2>&1; then
+		echo "not ok $n - $desc: urpt read succeeded"
+	elif [ "$(cat /tmp/out)" = precious ] && [ -z "$(ls /tmp/out.urpt-* 2>/dev/null)" ]; then
+		echo "ok $n - $desc: failed ($(head -n 1 /tmp/step.out)), /tmp/out intact"
+	else
+		echo "not ok $n - $desc: /tmp/out is now $(wc -c </tmp/out) bytes: $(ls /tmp/out* | tr '\n' ' ')"
+	fi
+}
+if [ ! -x /bin/urpt ]; then
+	echo "not ok 1 - urpt CLI not packed (user build failed?)"
+	n=1
+elif attach /dev/nullb1; then
+	cap=$(($(cat /sys/block/nullb1/size) * 512))
+	keep_out "read at the capacity" --offset "$cap" --length 4k
+	keep_out "read of 1 TiB on a 64 MiB disk" --offset 0 --length 1T
+	echo precious >/tmp/out
+	step "a good read replaces /tmp/out" urpt read "$dev" --length 8k --output /tmp/out
+	n=$((n + 1))
+	if [ "$(wc -c </tmp/out)" = 8192 ] && [ -z "$(ls /tmp/out.urpt-* 2>/dev/null)" ]; then
+		echo "ok $n - /tmp/out holds the 8 KiB read, nothing else is left"
+	else
+		echo "not ok $n - /tmp/out is $(wc -c </tmp/out) bytes after a good 8 KiB read"
+	fi
 	step "urpt detach ${dev#/dev/urpt}" urpt detach "${dev#/dev/urpt}"
 fi
 echo "1..$n"

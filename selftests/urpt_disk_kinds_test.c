@@ -1,0 +1,341 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * urpt selftest: disks that behave unlike the suite's plain ones, each
+ * made by the test itself through configfs (null_blk) and device-mapper
+ * ioctls; URPT_BDEV is not used (run once):
+ *  - a zoned disk: ATTACH refuses it with -EOPNOTSUPP (zoned disks need
+ *    zone commands urpt does not have yet);
+ *  - a disk that completes reads without writing the data (null_blk with
+ *    memory_backed=0): a bounced READ returns zeroes, never what the
+ *    bounce pages held before (the guest boots with init_on_alloc=0);
+ *  - a stacked bio-based disk that splits (dm-striped over two slow
+ *    null_blk with two tags each): 128 KiB reads crossing its chunks at
+ *    queue depth 64 all complete with their bytes, never with -EAGAIN;
+ *  - an NVMe Dataset Management command of 256 ranges, each the whole
+ *    disk: it discards the disk once (the disk's own discard count goes
+ *    up by one request, not 256), so what one command holds does not
+ *    grow with overlapping ranges.
+ */
+#include <linux/nvme_ioctl.h>
+#include <linux/dm-ioctl.h>
+#include <stdint.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+
+#include "kselftest_harness.h"
+#include "urpt_selftest.h"
+#include "urpt_fault.h"
+
+FIXTURE(kinds) {
+	bool skip;
+	struct nb_disk nb[2];
+	char dm_name[32];
+	bool dm_made;
+	struct ut_disk d;
+};
+
+FIXTURE_SETUP(kinds)
+{
+	ASSERT_TRUE(ut_exists(UT_CONTROL_PATH)) {
+		TH_LOG("%s missing: is urpt.ko loaded?", UT_CONTROL_PATH);
+	}
+	if (!ut_exists(NB_ROOT)) {
+		self->skip = true;
+		SKIP(return, "%s missing (configfs, null_blk)", NB_ROOT);
+	}
+	nb_cleanup_leftovers();
+	self->d.direct_fd = -1;
+}
+
+static int dm_ioctl(unsigned long req, struct dm_ioctl *io, size_t size,
+		    const char *name)
+{
+	int fd = open("/dev/mapper/control", O_RDWR | O_CLOEXEC), ret;
+
+	if (fd < 0)
+		return -errno;
+	io->version[0] = DM_VERSION_MAJOR;
+	io->version[1] = 0;
+	io->version[2] = 0;
+	io->data_size = size;
+	io->data_start = sizeof(*io);
+	snprintf(io->name, sizeof(io->name), "%s", name);
+	ret = ioctl(fd, req, io) ? -errno : 0;
+	close(fd);
+	return ret;
+}
+
+static void dm_remove(const char *name)
+{
+	struct dm_ioctl io = { 0 };
+
+	dm_ioctl(DM_DEV_REMOVE, &io, sizeof(io), name);
+}
+
+FIXTURE_TEARDOWN(kinds)
+{
+	if (self->skip)
+		return;
+	ut_disk_release(&self->d);
+	if (self->dm_made)
+		dm_remove(self->dm_name);
+	nb_destroy(&self->nb[0]);
+	nb_destroy(&self->nb[1]);
+}
+
+TEST_F(kinds, zoned_disk_refused)
+{
+	static const char *const attrs[] = {
+		"size=64", "zoned=1", "zone_size=8", "memory_backed=0", NULL,
+	};
+	const char *what = "";
+	uint32_t index;
+	int ret;
+
+	NEED_SETUP();
+	ret = nb_make(&self->nb[0], "zoned", attrs, &what);
+	if (ret == -EINVAL || ret == -ENOENT)
+		SKIP(return, "null_blk cannot make a zoned disk here (%s: %s)",
+		     what, strerror(-ret));
+	ASSERT_EQ(0, ret) TH_LOG("%s: %s", what, strerror(-ret));
+	ret = urpt_ctl_attach(self->nb[0].dev, 0, &index);
+	if (!ret)
+		urpt_ctl_detach(index);
+	EXPECT_EQ(-EOPNOTSUPP, ret)
+		TH_LOG("attach of zoned %s: %d (%s)", self->nb[0].dev, ret,
+		       strerror(-ret));
+}
+
+TEST_F(kinds, bounced_read_never_shows_old_memory)
+{
+	static const char *const attrs[] = {
+		"size=64", "memory_backed=0", "blocksize=512", NULL,
+	};
+	const size_t len = 1u << 20, rounds = 64;
+	const char *what = "";
+	struct urpt_cmd *cmd;
+	struct ut_cqe c;
+	size_t r, i, dirty = 0;
+	unsigned char *buf;
+	int ret;
+
+	NEED_SETUP();
+	ret = nb_make(&self->nb[0], "nomem", attrs, &what);
+	ASSERT_EQ(0, ret) TH_LOG("%s: %s", what, strerror(-ret));
+	ret = ut_disk_attach(&self->d, self->nb[0].dev, &what);
+	ASSERT_EQ(0, ret) TH_LOG("%s: %s", what, strerror(-ret));
+	buf = ut_alloc(len);
+	ASSERT_NE(NULL, buf);
+
+	/*
+	 * Bounced writes free pages full of 0xa5 back to the allocator; the
+	 * bounced reads after them get pages from the same lists.
+	 */
+	for (r = 0; r < rounds && !dirty; r++) {
+		memset(buf, 0xa5, len);
+		cmd = ut_prep(&self->d.dev.ring, self->d.dev.fd,
+			      URPT_CMD_WRITE, buf, len, 0);
+		ASSERT_NE(NULL, cmd);
+		cmd->flags |= URPT_F_BOUNCE;
+		ASSERT_EQ(0, ut_submit_one(&self->d.dev.ring, &c));
+		ASSERT_EQ((int32_t)len, c.res);
+		memset(buf, 0x5a, len);
+		cmd = ut_prep(&self->d.dev.ring, self->d.dev.fd,
+			      URPT_CMD_READ, buf, len, 0);
+		ASSERT_NE(NULL, cmd);
+		cmd->flags |= URPT_F_BOUNCE;
+		ASSERT_EQ(0, ut_submit_one(&self->d.dev.ring, &c));
+		ASSERT_EQ((int32_t)len, c.res);
+		for (i = 0; i < len; i++)
+			dirty += buf[i] != 0;
+	}
+	free(buf);
+	EXPECT_EQ((size_t)0, dirty)
+		TH_LOG("round %zu: %zu bytes of a bounced read were not zero: memory the disk never wrote",
+		       r, dirty);
+}
+
+/* The disk's dev_t, for a device-mapper table. */
+static int dev_numbers(const char *path, char *out, size_t size)
+{
+	struct stat st;
+
+	if (stat(path, &st))
+		return -errno;
+	snprintf(out, size, "%u:%u", major(st.st_rdev), minor(st.st_rdev));
+	return 0;
+}
+
+/* dm-striped, 64 KiB chunks, over the two null_blk disks; /dev/dm-N. */
+static int make_striped(FIXTURE_DATA(kinds) *self, uint64_t sectors,
+			char *dev, size_t size)
+{
+	struct {
+		struct dm_ioctl io;
+		struct dm_target_spec spec;
+		char params[128];
+	} t = { 0 };
+	struct dm_ioctl io = { 0 };
+	char a[24], b[24];
+	int ret;
+
+	ret = dev_numbers(self->nb[0].dev, a, sizeof(a));
+	if (!ret)
+		ret = dev_numbers(self->nb[1].dev, b, sizeof(b));
+	if (ret)
+		return ret;
+	snprintf(self->dm_name, sizeof(self->dm_name), "urptstripe");
+	dm_remove(self->dm_name);
+	ret = dm_ioctl(DM_DEV_CREATE, &io, sizeof(io), self->dm_name);
+	if (ret)
+		return ret;
+	self->dm_made = true;
+	t.io.target_count = 1;
+	t.spec.sector_start = 0;
+	t.spec.length = sectors * 2;
+	snprintf(t.spec.target_type, sizeof(t.spec.target_type), "striped");
+	snprintf(t.params, sizeof(t.params), "2 128 %s 0 %s 0", a, b);
+	t.spec.next = 0;
+	ret = dm_ioctl(DM_TABLE_LOAD, &t.io, sizeof(t), self->dm_name);
+	if (ret)
+		return ret;
+	memset(&io, 0, sizeof(io));
+	ret = dm_ioctl(DM_DEV_SUSPEND, &io, sizeof(io), self->dm_name);
+	if (ret)
+		return ret;
+	snprintf(dev, size, "/dev/dm-%u", minor(io.dev));
+	return fl_wait_path(dev, false, 5000 * ut_timeout_scale()) ? 0 : -ENOENT;
+}
+
+TEST_F(kinds, stacked_disk_no_late_eagain)
+{
+	static const char *const attrs[] = {
+		"size=64", "memory_backed=0", "blocksize=512",
+		"hw_queue_depth=2", "submit_queues=1", "irqmode=2",
+		"completion_nsec=2000000", NULL,
+	};
+	const unsigned int qd = 64, total = 1024, len = 128u << 10;
+	const char *what = "";
+	struct io_uring *ring;
+	unsigned int sent = 0, done = 0, again = 0, bad = 0;
+	char dev[32];
+	char *buf;
+	int ret;
+
+	NEED_SETUP();
+	if (!ut_exists("/dev/mapper/control"))
+		SKIP(return, "no /dev/mapper/control (dm_mod)");
+	ret = nb_make(&self->nb[0], "stripe0", attrs, &what);
+	if (!ret)
+		ret = nb_make(&self->nb[1], "stripe1", attrs, &what);
+	ASSERT_EQ(0, ret) TH_LOG("%s: %s", what, strerror(-ret));
+	ret = make_striped(self, 64 << 11, dev, sizeof(dev));
+	ASSERT_EQ(0, ret) TH_LOG("dm-striped: %s", strerror(-ret));
+	ret = ut_disk_attach(&self->d, dev, &what);
+	ASSERT_EQ(0, ret) TH_LOG("%s: %s: %s", dev, what, strerror(-ret));
+	ring = &self->d.dev.ring;
+	buf = ut_alloc((size_t)qd * len);
+	ASSERT_NE(NULL, buf);
+
+	/* Each read starts 32 KiB before a 64 KiB chunk boundary. */
+	while (done < total) {
+		while (sent < total && sent - done < qd) {
+			uint64_t off = ((uint64_t)(sent % 1000) * 2 + 1) *
+				       (64u << 10) - (32u << 10);
+
+			if (!ut_prep(ring, self->d.dev.fd, URPT_CMD_READ,
+				     buf + (size_t)(sent % qd) * len, len, off))
+				break;
+			sent++;
+		}
+		ASSERT_LE(0, io_uring_submit(ring));
+		struct ut_cqe c;
+
+		ASSERT_EQ(0, ut_reap(ring, &c));
+		done++;
+		if (c.res == -EAGAIN)
+			again++;
+		else if (c.res != (int32_t)len)
+			bad++;
+	}
+	free(buf);
+	EXPECT_EQ(0u, again)
+		TH_LOG("%u of %u reads completed with -EAGAIN", again, total);
+	EXPECT_EQ(0u, bad) TH_LOG("%u of %u reads failed otherwise", bad, total);
+}
+
+/* Field 12 of /sys/block/DISK/stat: discard requests completed. */
+static int discard_ios(const char *disk, uint64_t *ios)
+{
+	char path[96], text[512];
+	unsigned long long f[12];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/sys/block/%s/stat", disk);
+	n = ut_read_text(path, text, sizeof(text));
+	if (n < 0)
+		return (int)n;
+	if (sscanf(text, "%llu %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu",
+		   &f[0], &f[1], &f[2], &f[3], &f[4], &f[5], &f[6], &f[7],
+		   &f[8], &f[9], &f[10], &f[11]) != 12)
+		return -EPROTO;
+	*ios = f[11];
+	return 0;
+}
+
+TEST_F(kinds, dsm_overlapping_ranges_discard_once)
+{
+	static const char *const attrs[] = {
+		"size=64", "memory_backed=1", "blocksize=512", "discard=1",
+		NULL,
+	};
+	struct io_uring *ring;
+	struct io_uring_sqe *sqe;
+	struct nvme_uring_cmd *u;
+	uint32_t *ranges, i, nlb;
+	uint64_t before, after;
+	const char *what = "";
+	struct ut_cqe c;
+	int ret;
+
+	NEED_SETUP();
+	ret = nb_make(&self->nb[0], "dsm", attrs, &what);
+	ASSERT_EQ(0, ret) TH_LOG("%s: %s", what, strerror(-ret));
+	ret = ut_disk_attach(&self->d, self->nb[0].dev, &what);
+	ASSERT_EQ(0, ret) TH_LOG("%s: %s", what, strerror(-ret));
+	if (!self->d.info.max_discard)
+		SKIP(return, "%s does not discard", self->nb[0].dev);
+	nlb = self->d.info.capacity / self->d.info.logical_block_size;
+	/* 256 ranges of 16 bytes: attributes, NLB, SLBA (0). */
+	ranges = calloc(256, 16);
+	ASSERT_NE(NULL, ranges);
+	for (i = 0; i < 256; i++)
+		ranges[i * 4 + 1] = nlb;
+	ASSERT_EQ(0, discard_ios(self->nb[0].disk, &before));
+
+	ring = &self->d.dev.ring;
+	sqe = io_uring_get_sqe(ring);
+	ASSERT_NE(NULL, sqe);
+	io_uring_prep_rw(IORING_OP_URING_CMD, sqe, self->d.dev.fd, NULL, 0, 0);
+	sqe->cmd_op = NVME_URING_CMD_IO;
+	u = (struct nvme_uring_cmd *)sqe->cmd;
+	memset(u, 0, 80);
+	u->opcode = 0x09;			/* Dataset Management */
+	u->nsid = 1;
+	u->addr = (uint64_t)(uintptr_t)ranges;
+	u->data_len = 256 * 16;
+	u->cdw10 = 255;				/* 256 ranges, 0's based */
+	u->cdw11 = 1u << 2;			/* Deallocate */
+	ASSERT_EQ(0, ut_submit_one(ring, &c));
+	EXPECT_EQ(0, c.res) TH_LOG("DSM of 256 whole-disk ranges: %d", c.res);
+	ASSERT_EQ(0, discard_ios(self->nb[0].disk, &after));
+	TH_LOG("%s: %llu discard requests for 256 ranges of the whole disk",
+	       self->nb[0].disk, (unsigned long long)(after - before));
+	EXPECT_GE(2ull, after - before);
+	EXPECT_LE(1ull, after - before);
+	free(ranges);
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * urpt selftest: one process cannot stall another's commands on the same
+ * disk. Process A fills the disk's poll queue with polled READs and never
+ * reaps them (they end only when the disk times them out), then sends a
+ * bounced READ, which may block while it is issued. Process B, on its own
+ * ring, then sends bounced READs: each must complete at once, not after
+ * A's commands time out. Blocking work runs in each ring's own io_uring
+ * workers; a queue shared by every process of a disk would put B behind
+ * A's blocked command.
+ *
+ * Runs once, on the nullb0 run (null_blk with poll queues).
+ */
+#include <signal.h>
+#include <stdint.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#include "kselftest_harness.h"
+#include "urpt_selftest.h"
+
+#define ONCE_BDEV	"/dev/nullb0"
+#define POLLED		512u	/* far more than the poll queues' tags */
+#define B_READS		8u
+#define B_LIMIT_MS	3000	/* each of B's reads; a timeout is 30 s */
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Process A: polled READs on one ring, never reaped (io_uring polls a
+ * ring's commands only when that ring is waited on), then a bounced READ
+ * on a second polled ring, once the first ring's commands hold every tag
+ * of the poll queues.
+ */
+static void hog(const char *node, int ready)
+{
+	struct io_uring ring, ring2;
+	struct io_uring_sqe *sqe;
+	char *buf = ut_alloc(4096);
+	unsigned int i;
+	int fd = open(node, O_RDONLY | O_CLOEXEC);
+	unsigned int flags = IORING_SETUP_SQE128 | IORING_SETUP_CQE32 |
+			     IORING_SETUP_IOPOLL;
+
+	if (!buf || fd < 0 || io_uring_queue_init(POLLED, &ring, flags) ||
+	    io_uring_queue_init(8, &ring2, flags))
+		_exit(1);
+	for (i = 0; i < POLLED; i++) {
+		sqe = io_uring_get_sqe(&ring);
+		if (!sqe)
+			_exit(1);
+		urpt_prep_read(sqe, fd, buf, 4096, (uint64_t)i * 4096);
+	}
+	if (io_uring_submit(&ring) <= 0)
+		_exit(1);
+	/* io_uring's workers take the tags the first pass left free. */
+	usleep(1000000);
+	sqe = io_uring_get_sqe(&ring2);
+	if (!sqe)
+		_exit(1);
+	urpt_prep_read(sqe, fd, buf, 4096, 0);
+	urpt_prep_set_flags(sqe, URPT_F_BOUNCE);
+	if (io_uring_submit(&ring2) <= 0)
+		_exit(1);
+	if (write(ready, "r", 1) != 1)
+		_exit(1);
+	for (;;)
+		pause();
+}
+
+FIXTURE(iso) {
+	bool skip;
+	struct ut_disk d;
+	pid_t hog;
+	char *buf;
+	uint64_t rng;
+};
+
+FIXTURE_SETUP(iso)
+{
+	const char *bdev = ut_bdev();
+
+	if (bdev && strcmp(bdev, ONCE_BDEV)) {
+		self->skip = true;
+		SKIP(return, "runs once, on the %s run (URPT_BDEV=%s)",
+		     ONCE_BDEV, bdev);
+	}
+	if (!ut_fixture_attach(_metadata, &self->skip, &self->d, &self->rng))
+		return;
+	if (!(self->d.info.features & URPT_FEAT_POLL)) {
+		ut_disk_release(&self->d);
+		self->skip = true;
+		SKIP(return, "%s has no poll queues", self->d.bdev);
+	}
+	self->buf = ut_alloc(1u << 20);
+	ut_fixture_need_bufs(_metadata, &self->d, self->buf, self->buf);
+	self->hog = -1;
+}
+
+FIXTURE_TEARDOWN(iso)
+{
+	if (self->skip)
+		return;
+	if (self->hog > 0) {
+		kill(self->hog, SIGKILL);
+		waitpid(self->hog, NULL, 0);
+	}
+	ut_fixture_release(_metadata, &self->d);
+	free(self->buf);
+}
+
+TEST_F_TIMEOUT(iso, other_process_not_stalled, 120)
+{
+	struct urpt_cmd *cmd;
+	struct ut_cqe c;
+	int64_t t0, worst = 0;
+	unsigned int i;
+	int pipefd[2];
+	char r;
+
+	NEED_SETUP();
+	ASSERT_EQ(0, pipe(pipefd));
+	self->hog = fork();
+	ASSERT_LE(0, self->hog);
+	if (!self->hog) {
+		close(pipefd[0]);
+		hog(self->d.path, pipefd[1]);
+	}
+	close(pipefd[1]);
+	ASSERT_EQ(1, read(pipefd[0], &r, 1)) TH_LOG("the hog did not start");
+	close(pipefd[0]);
+	/* Let its bounced READ reach the point where it blocks. */
+	usleep(200000);
+
+	for (i = 0; i < B_READS; i++) {
+		cmd = ut_prep(&self->d.dev.ring, self->d.dev.fd, URPT_CMD_READ,
+			      self->buf, 1u << 20, (uint64_t)i << 20);
+		ASSERT_NE(NULL, cmd);
+		cmd->flags |= URPT_F_BOUNCE;
+		t0 = now_ms();
+		ASSERT_EQ(0, ut_submit_one(&self->d.dev.ring, &c))
+			TH_LOG("read %u of the other process: no completion in %d s",
+			       i, UT_WAIT_SEC);
+		UT_EXPECT_DONE(&c, 1u << 20, "the other process's bounced READ");
+		if (now_ms() - t0 > worst)
+			worst = now_ms() - t0;
+	}
+	TH_LOG("the other process's bounced 1 MiB READs: worst %lld ms",
+	       (long long)worst);
+	EXPECT_GT(B_LIMIT_MS, worst);
+}
+
+TEST_HARNESS_MAIN
