@@ -4,8 +4,10 @@
 #include "check.h"
 
 enum io_check check_io_range(uint64_t offset, uint64_t length,
-			     uint32_t logical_block_size)
+			     const struct io_geometry *g)
 {
+	uint32_t logical_block_size = g->logical_block_size;
+
 	if (!logical_block_size)
 		return IO_CHECK_NO_BLOCK_SIZE;
 	if (!length)
@@ -16,14 +18,18 @@ enum io_check check_io_range(uint64_t offset, uint64_t length,
 		return IO_CHECK_LENGTH_UNALIGNED;
 	if (offset > UINT64_MAX - length)
 		return IO_CHECK_WRAPS;
+	if (offset > g->capacity || length > g->capacity - offset)
+		return IO_CHECK_PAST_END;
 	return IO_CHECK_OK;
 }
 
 int io_check_message(char *buf, size_t size, enum io_check check, bool write,
 		     uint64_t offset, uint64_t length,
-		     uint32_t logical_block_size)
+		     const struct io_geometry *g)
 {
 	unsigned long long off = offset, len = length;
+	unsigned long long cap = g->capacity;
+	uint32_t logical_block_size = g->logical_block_size;
 
 	switch (check) {
 	case IO_CHECK_OK:
@@ -51,6 +57,10 @@ int io_check_message(char *buf, size_t size, enum io_check check, bool write,
 		return snprintf(buf, size,
 				"--offset %llu plus %llu bytes goes past 2^64 bytes",
 				off, len);
+	case IO_CHECK_PAST_END:
+		return snprintf(buf, size,
+				"--offset %llu plus %llu bytes ends past the end of the device (%llu bytes)",
+				off, len, cap);
 	}
 	return snprintf(buf, size, "invalid range");
 }

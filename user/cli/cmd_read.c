@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /* urpt read DEV --offset SIZE --length SIZE [--output FILE] */
+#include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "cli.h"
 
@@ -20,7 +24,8 @@ static const struct argp_option read_options[] = {
 	{ "length", 'l', "SIZE", 0,
 	  "Bytes to read (required); a multiple of the logical block size", 0 },
 	{ "output", 'f', "FILE", 0,
-	  "Write the data to FILE (created or truncated) instead of stdout",
+	  "Write the data to FILE instead of stdout: FILE is replaced only "
+	  "once the whole range was read, and left as it was on any failure",
 	  0 },
 	{ "bounce", CLI_OPT_BOUNCE, NULL, 0,
 	  "Have the module copy through kernel pages (URPT_F_BOUNCE)", 0 },
@@ -65,16 +70,113 @@ static const struct argp read_argp = {
 			  CLI_SIZE_DOC,
 };
 
-static int open_output(const char *path)
-{
+/*
+ * The output: stdout, or a temporary file next to FILE that replaces it
+ * only once the whole range was read, so that a failure leaves FILE as it
+ * was (truncated by nothing, holding nothing of the failed read). FILE
+ * keeps its mode; a symbolic link keeps pointing where it did. What is
+ * not a regular file (/dev/null, a FIFO, a device) is written directly.
+ */
+struct output {
+	char *path;		/* where the data goes; NULL: stdout */
+	char *tmp;		/* PATH.urpt-XXXXXX while it is written */
 	int fd;
+};
 
+static int open_output(struct output *o, const char *path)
+{
+	struct stat st;
+	mode_t mode;
+	int exists;
+
+	o->path = NULL;
+	o->tmp = NULL;
+	o->fd = STDOUT_FILENO;
 	if (!path)
-		return STDOUT_FILENO;
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		report_errno(errno, "%s: cannot open for writing", path);
-	return fd;
+		return 0;
+	exists = !stat(path, &st);
+	if (exists && !S_ISREG(st.st_mode)) {
+		o->fd = open(path, O_WRONLY | O_CLOEXEC);
+		if (o->fd < 0) {
+			report_errno(errno, "%s: cannot open for writing", path);
+			return -1;
+		}
+		return 0;
+	}
+	o->path = exists ? realpath(path, NULL) : strdup(path);
+	if (!o->path || asprintf(&o->tmp, "%s.urpt-XXXXXX", o->path) < 0) {
+		report_errno(errno ? errno : ENOMEM, "%s", path);
+		free(o->path);
+		o->path = NULL;
+		o->tmp = NULL;
+		return -1;
+	}
+	o->fd = mkostemp(o->tmp, O_CLOEXEC);
+	if (o->fd < 0) {
+		report_errno(errno, "%s: cannot create a file next to it",
+			     path);
+		free(o->tmp);
+		free(o->path);
+		o->tmp = NULL;
+		o->path = NULL;
+		return -1;
+	}
+	if (exists) {
+		mode = st.st_mode & 07777;
+	} else {
+		/* What open(O_CREAT, 0644) makes; mkostemp makes 0600. */
+		mode = umask(0);
+		umask(mode);
+		mode = 0644 & ~mode;
+	}
+	if (fchmod(o->fd, mode))
+		report_errno(errno, "%s: chmod", o->tmp);
+	return 0;
+}
+
+/* Success: the temporary file becomes FILE. */
+static int commit_output(struct output *o)
+{
+	if (!o->path) {
+		/* stdout, or a device: errors of delayed writes show here. */
+		if (o->fd != STDOUT_FILENO && close(o->fd)) {
+			o->fd = -1;
+			report_errno(errno, "close");
+			return CLI_EXIT_FAILED;
+		}
+		o->fd = -1;
+		return CLI_EXIT_OK;
+	}
+	/* Errors of delayed writes show up here. */
+	if (close(o->fd)) {
+		report_errno(errno, "%s: close", o->tmp);
+		o->fd = -1;
+		return CLI_EXIT_FAILED;
+	}
+	o->fd = -1;
+	if (rename(o->tmp, o->path)) {
+		report_errno(errno, "%s: cannot rename %s to it", o->path,
+			     o->tmp);
+		return CLI_EXIT_FAILED;
+	}
+	free(o->tmp);
+	o->tmp = NULL;
+	return CLI_EXIT_OK;
+}
+
+/* Failure, or what commit_output() left: FILE stays as it was. */
+static void discard_output(struct output *o)
+{
+	if (o->fd >= 0 && o->fd != STDOUT_FILENO)
+		close(o->fd);
+	if (o->tmp) {
+		unlink(o->tmp);
+		free(o->tmp);
+	}
+	free(o->path);
+	o->fd = -1;
+	o->tmp = NULL;
+	o->path = NULL;
 }
 
 static int read_range(struct cli_dev *d, const struct urpt_info *info,
@@ -108,24 +210,13 @@ static int read_range(struct cli_dev *d, const struct urpt_info *info,
 	return ret;
 }
 
-static int close_output(int out, const char *path)
-{
-	if (out == STDOUT_FILENO)
-		return CLI_EXIT_OK;
-	/* Errors of delayed writes show up here. */
-	if (close(out)) {
-		report_errno(errno, "%s: close", path);
-		return CLI_EXIT_FAILED;
-	}
-	return CLI_EXIT_OK;
-}
-
 int cmd_read(int argc, char **argv, const struct cli_global *global)
 {
 	struct read_args a = { .node.verbose = global->verbose };
 	struct urpt_info info;
+	struct output o;
 	struct cli_dev d;
-	int ret, closed, out;
+	int ret;
 
 	argp_parse(&read_argp, argc, argv, 0, NULL, &a);
 	ret = cli_dev_start(&d, &a.node, O_RDONLY, URPT_CMD_READ, &info);
@@ -137,15 +228,14 @@ int cmd_read(int argc, char **argv, const struct cli_global *global)
 	if (ret)
 		goto out;
 	/* Only now, so that a bad device or range leaves the file alone. */
-	out = open_output(a.output);
-	if (out < 0) {
+	if (open_output(&o, a.output)) {
 		ret = CLI_EXIT_FAILED;
 		goto out;
 	}
-	ret = read_range(&d, &info, &a, out);
-	closed = close_output(out, a.output);
+	ret = read_range(&d, &info, &a, o.fd);
 	if (!ret)
-		ret = closed;
+		ret = commit_output(&o);
+	discard_output(&o);
 out:
 	cli_dev_close(&d);
 	return ret;

@@ -336,14 +336,16 @@ int cli_ctl_open(void)
 int cli_dev_check_range(struct cli_dev *d, const struct urpt_info *info,
 			bool write, uint64_t offset, uint64_t length)
 {
-	enum io_check check = check_io_range(offset, length,
-					     info->logical_block_size);
+	const struct io_geometry g = {
+		.logical_block_size = info->logical_block_size,
+		.capacity = info->capacity,
+	};
+	enum io_check check = check_io_range(offset, length, &g);
 	char msg[192];
 
 	if (check == IO_CHECK_OK)
 		return CLI_EXIT_OK;
-	io_check_message(msg, sizeof(msg), check, write, offset, length,
-			 info->logical_block_size);
+	io_check_message(msg, sizeof(msg), check, write, offset, length, &g);
 	report("%s: %s", d->path, msg);
 	return check == IO_CHECK_NO_BLOCK_SIZE ? CLI_EXIT_FAILED :
 						 CLI_EXIT_USAGE;

@@ -27,16 +27,24 @@ static const struct check_case check_cases[] = {
 	{ "range wraps past 2^64", UINT64_MAX - 511, 1024, 512,
 	  IO_CHECK_WRAPS, "2^64" },
 	{ "block size of 0", 0, 512, 0, IO_CHECK_NO_BLOCK_SIZE, "of 0" },
+	{ "starts at the end", 64 << 20, 4096, 512, IO_CHECK_PAST_END,
+	  "past the end of the device (67108864 bytes)" },
+	{ "ends past the end", 60 << 20, 8 << 20, 512, IO_CHECK_PAST_END,
+	  "past the end" },
+	{ "ends at the end", 60 << 20, 4 << 20, 512, IO_CHECK_OK, "valid" },
+	{ "1 TiB on a 64 MiB disk", 0, 1ull << 40, 512, IO_CHECK_PAST_END,
+	  "1099511627776 bytes ends past" },
 };
 
 static void test_check_case(const struct check_case *c)
 {
-	enum io_check check = check_io_range(c->offset, c->length, c->lbs);
+	const struct io_geometry g = { c->lbs, 64 << 20 };
+	enum io_check check = check_io_range(c->offset, c->length, &g);
 	char msg[192];
 	bool ok = EXPECT(check == c->check);
 
 	io_check_message(msg, sizeof(msg), check, false, c->offset, c->length,
-			 c->lbs);
+			 &g);
 	ok &= EXPECT(strstr(msg, c->words) != NULL);
 	if (!ok)
 		tap_diag("message: %s", msg);
@@ -45,15 +53,16 @@ static void test_check_case(const struct check_case *c)
 
 static void test_check_write_messages(void)
 {
+	const struct io_geometry g = { 512, 64 << 20 };
 	char msg[192];
 	bool ok;
 
 	io_check_message(msg, sizeof(msg), IO_CHECK_LENGTH_UNALIGNED, true,
-			 0, 1000, 512);
+			 0, 1000, &g);
 	ok = EXPECT(strstr(msg, "input is 1000 bytes") != NULL);
 	ok &= EXPECT(strstr(msg, "512") != NULL);
 	io_check_message(msg, sizeof(msg), IO_CHECK_ZERO_LENGTH, true, 0, 0,
-			 512);
+			 &g);
 	ok &= EXPECT(strstr(msg, "input is empty") != NULL);
 	tap_result(ok, "check: write messages speak of the input");
 }
