@@ -61,23 +61,10 @@ void urpt_bios_free(struct urpt_bio *first, bool dirty)
 	}
 }
 
-/*
- * A READ or WRITE of @iter at @offset: zero copy unless @bounce. The
- * bounce state, shared by all the bios, is allocated with the first one;
- * urpt_build_abort() frees it if no bio took it.
- */
-void urpt_build_rw(struct urpt_build *b, struct block_device *bdev,
-		   blk_opf_t opf, u64 offset, struct iov_iter *iter,
-		   bool bounce)
+/* Longest data-less bio: what bi_size holds, in whole blocks. */
+static u64 urpt_max_ranged_bio(struct block_device *bdev)
 {
-	*b = (struct urpt_build) {
-		.bdev		= bdev,
-		.opf		= opf,
-		.sector		= offset >> SECTOR_SHIFT,
-		.len		= iov_iter_count(iter),
-		.iter		= iter,
-		.bounced	= bounce,
-	};
+	return round_down(UINT_MAX, bdev_logical_block_size(bdev));
 }
 
 /* @nr byte ranges without data; @len is the result on success. */
@@ -91,36 +78,9 @@ void urpt_build_ranges(struct urpt_build *b, struct block_device *bdev,
 		.len		= len,
 		.range		= ranges,
 		.range_end	= ranges + nr,
+		.one_bio	= nr == 1 &&
+				  ranges[0].len <= urpt_max_ranged_bio(bdev),
 	};
-}
-
-bool urpt_build_done(const struct urpt_build *b)
-{
-	if (b->iter)
-		return !iov_iter_count(b->iter);
-	return b->range == b->range_end;
-}
-
-/* Longest data-less bio: what bi_size holds, in whole blocks. */
-static u64 urpt_max_ranged_bio(struct block_device *bdev)
-{
-	return round_down(UINT_MAX, bdev_logical_block_size(bdev));
-}
-
-/* Will the command be one bio? Asked before the first is built. */
-bool urpt_build_one_bio(const struct urpt_build *b)
-{
-	size_t left;
-
-	if (!b->iter)
-		return b->range_end - b->range == 1 &&
-		       b->range->len <= urpt_max_ranged_bio(b->bdev);
-	left = iov_iter_count(b->iter);
-	if (b->bounced)
-		return DIV_ROUND_UP(left, PAGE_SIZE) <= BIO_MAX_VECS;
-	if (iov_iter_is_bvec(b->iter) && urpt_bio_takes_whole_bvec())
-		return true;
-	return iov_iter_npages(b->iter, BIO_MAX_VECS + 1) < BIO_MAX_VECS;
 }
 
 static int urpt_build_data(struct urpt_build *b, struct urpt_bio *ub)

@@ -201,7 +201,7 @@ static int urpt_cmd_rw(struct urpt_dev *udev, struct io_uring_cmd *ioucmd,
 	if (ret)
 		return ret;
 	urpt_build_rw(&b, udev->bdev, urpt_rw_opf(write, cmd->flags & URPT_F_FUA),
-		      rw.offset, &iter, urpt_must_bounce(udev->bdev, &rw, &iter));
+		      rw.offset, &iter, rw.bounce);
 	ret = urpt_req_submit(udev, ioucmd, &b, URPT_NATIVE, issue_flags);
 	/* The bios hold the pages now (or a copy of the segments). */
 	kfree(iov);

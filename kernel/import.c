@@ -69,15 +69,6 @@ static bool urpt_iter_aligned(const struct iov_iter *iter,
 	return false;
 }
 
-/* Pinned pages go straight to the disk: they must suit its DMA. */
-bool urpt_must_bounce(struct block_device *bdev, const struct urpt_rw *rw,
-		      const struct iov_iter *iter)
-{
-	return rw->bounce ||
-	       !urpt_iter_aligned(iter, bdev_dma_alignment(bdev),
-				  bdev_logical_block_size(bdev) - 1);
-}
-
 /* A 32-bit caller's struct compat_iovec array, as native iovecs. */
 static int urpt_copy_compat_iovec(struct iovec *vec, void __user *uvec, u32 nr)
 {
@@ -186,10 +177,12 @@ int urpt_import(struct io_uring_cmd *ioucmd, u64 addr, u32 len,
 /*
  * @rw's buffer as an iterator, and its range checked: -ENOBUFS when the
  * buffer is shorter than @rw->xfer (the NVMe personality's data length
- * rule). On error nothing is left to free.
+ * rule). @rw->bounce is set when the disk cannot DMA to it in place
+ * (pinned pages go straight to the disk: they must suit its DMA). On
+ * error nothing is left to free.
  */
 int urpt_import_rw(struct block_device *bdev, struct io_uring_cmd *ioucmd,
-		   const struct urpt_rw *rw, struct iovec **iov,
+		   struct urpt_rw *rw, struct iovec **iov,
 		   struct iov_iter *iter, unsigned int issue_flags)
 {
 	int ret;
@@ -210,6 +203,10 @@ int urpt_import_rw(struct block_device *bdev, struct io_uring_cmd *ioucmd,
 	if (ret) {
 		kfree(*iov);
 		*iov = NULL;
+		return ret;
 	}
-	return ret;
+	if (!rw->bounce)
+		rw->bounce = !urpt_iter_aligned(iter, bdev_dma_alignment(bdev),
+						bdev_logical_block_size(bdev) - 1);
+	return 0;
 }

@@ -17,18 +17,6 @@
 #include <linux/uio.h>
 #include "nvme_cmd.h"
 
-bool urpt_nvme_cmd_op(u32 cmd_op)
-{
-	switch (cmd_op) {
-	case NVME_URING_CMD_IO:
-	case NVME_URING_CMD_IO_VEC:
-	case NVME_URING_CMD_ADMIN:
-	case NVME_URING_CMD_ADMIN_VEC:
-		return true;
-	}
-	return false;
-}
-
 /*
  * nvme_cmd_allowed() of 6.2 and later: CAP_SYS_ADMIN may send anything.
  * Others may send the Identify commands that describe the namespace and

@@ -179,8 +179,7 @@ static int urpt_nvme_rw(struct urpt_dev *udev, struct io_uring_cmd *ioucmd,
 	ret = urpt_import_rw(bdev, ioucmd, &rw, &iov, &iter, issue_flags);
 	if (ret)
 		return urpt_nvme_errno(ret);
-	urpt_build_rw(&b, bdev, opf, rw.offset, &iter,
-		      urpt_must_bounce(bdev, &rw, &iter));
+	urpt_build_rw(&b, bdev, opf, rw.offset, &iter, rw.bounce);
 	ret = urpt_nvme_submit(udev, ioucmd, &b, issue_flags);
 	/* The bios hold the pages now (or a copy of the segments). */
 	kfree(iov);

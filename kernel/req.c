@@ -232,7 +232,7 @@ static int urpt_req_issue(struct urpt_req *req, struct urpt_build *b,
 			  bool nowait, bool polled)
 {
 	struct urpt_bio **tail = &req->bios, *ub;
-	bool one = urpt_build_one_bio(b);
+	bool one = urpt_build_one_bio(b), last;
 	struct blk_plug plug;
 	bool plugged = false;
 	u32 index = 0;
@@ -242,7 +242,8 @@ static int urpt_req_issue(struct urpt_req *req, struct urpt_build *b,
 		ret = urpt_build_next(b, &ub, nowait ? GFP_NOWAIT : GFP_KERNEL);
 		if (ret || !ub)
 			break;
-		if (one && !index && !urpt_build_done(b)) {
+		last = urpt_build_done(b);
+		if (one && !last) {
 			/*
 			 * The bio holds all the pages it has room for: a page
 			 * after them could not be pinned.
@@ -258,7 +259,7 @@ static int urpt_req_issue(struct urpt_req *req, struct urpt_build *b,
 		if (nowait)
 			ub->bio.bi_opf |= REQ_NOWAIT;
 		/* iopoll follows one bio: the command must be just that. */
-		if (polled && !index && urpt_build_done(b)) {
+		if (polled && one) {
 			ub->bio.bi_opf |= REQ_POLLED;
 			req->flags |= URPT_REQ_POLLED;
 		}
@@ -266,7 +267,7 @@ static int urpt_req_issue(struct urpt_req *req, struct urpt_build *b,
 			*tail = ub;
 			tail = &ub->next;
 		}
-		if (!index && !urpt_build_done(b)) {
+		if (!index && !last) {
 			blk_start_plug(&plug);
 			plugged = true;
 		}
@@ -275,6 +276,8 @@ static int urpt_req_issue(struct urpt_req *req, struct urpt_build *b,
 		atomic_inc(&req->pending);
 		/* Once submitted, a data-less bio may end and be freed. */
 		submit_bio(&ub->bio);
+		if (last)
+			break;
 	}
 	if (plugged)
 		blk_finish_plug(&plug);
@@ -403,24 +406,4 @@ int urpt_uring_cmd_iopoll(struct io_uring_cmd *ioucmd,
 		ret = bio_poll(&ub->bio, iob, poll_flags);
 	rcu_read_unlock();
 	return ret;
-}
-
-/*
- * What .uring_cmd returns: -EIOCBQUEUED, -EAGAIN or -errno, never a
- * result >= 0. A result known at once (INFO's length, an NVMe status,
- * Identify's 0) is posted here with io_uring_cmd_done(), as ublk does, and
- * the command reported queued. io_uring of 6.1 hands a driver's return
- * value on as it is: it never completes a positive one returned in its
- * io-wq worker (IOSQE_ASYNC, or the retry after -EAGAIN), so the task
- * hangs in exit; it fails a positive one returned inline, cancelling its
- * links; and on an IOPOLL ring it completes a 0 and then also queues the
- * request for polling, a use after free (urpt_fuzz_test found all three).
- */
-int urpt_req_answer(struct io_uring_cmd *ioucmd, int ret,
-		    unsigned int issue_flags)
-{
-	if (ret < 0)
-		return ret;
-	urpt_cmd_done(ioucmd, ret, 0, issue_flags);
-	return -EIOCBQUEUED;
 }

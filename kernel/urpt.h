@@ -15,6 +15,7 @@
 #include <linux/completion.h>
 #include <linux/bio.h>
 #include <linux/workqueue.h>
+#include <linux/nvme_ioctl.h>
 #include <urpt.h>
 #include "compat.h"
 
@@ -99,7 +100,19 @@ static inline int urpt_dev_may_write(struct urpt_dev *udev)
 int urpt_cmd_uring_cmd(struct io_uring_cmd *ioucmd, unsigned int issue_flags);
 void urpt_cmd_init(void);
 
-bool urpt_nvme_cmd_op(u32 cmd_op);
+/* The NVMe personality's uring commands (their own cmd_op numbers). */
+static inline bool urpt_nvme_cmd_op(u32 cmd_op)
+{
+	switch (cmd_op) {
+	case NVME_URING_CMD_IO:
+	case NVME_URING_CMD_IO_VEC:
+	case NVME_URING_CMD_ADMIN:
+	case NVME_URING_CMD_ADMIN_VEC:
+		return true;
+	}
+	return false;
+}
+
 int urpt_nvme_uring_cmd(struct io_uring_cmd *ioucmd, unsigned int issue_flags);
 long urpt_nvme_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
 void urpt_nvme_init(void);
@@ -136,8 +149,26 @@ void urpt_req_wait(struct urpt_dev *udev, struct urpt_build *b,
 		   struct urpt_result *r);
 int urpt_uring_cmd_iopoll(struct io_uring_cmd *ioucmd,
 			  struct io_comp_batch *iob, unsigned int poll_flags);
-int urpt_req_answer(struct io_uring_cmd *ioucmd, int ret,
-		    unsigned int issue_flags);
+
+/*
+ * What .uring_cmd returns: -EIOCBQUEUED, -EAGAIN or -errno, never a
+ * result >= 0. A result known at once (INFO's length, an NVMe status,
+ * Identify's 0) is posted here with io_uring_cmd_done(), as ublk does, and
+ * the command reported queued. io_uring of 6.1 hands a driver's return
+ * value on as it is: it never completes a positive one returned in its
+ * io-wq worker (IOSQE_ASYNC, or the retry after -EAGAIN), so the task
+ * hangs in exit; it fails a positive one returned inline, cancelling its
+ * links; and on an IOPOLL ring it completes a 0 and then also queues the
+ * request for polling, a use after free (urpt_fuzz_test found all three).
+ */
+static inline int urpt_req_answer(struct io_uring_cmd *ioucmd, int ret,
+				  unsigned int issue_flags)
+{
+	if (ret < 0)
+		return ret;
+	urpt_cmd_done(ioucmd, ret, 0, issue_flags);
+	return -EIOCBQUEUED;
+}
 
 /* Bio building: bio.c, bounce.c ------------------------------------------ */
 
@@ -169,6 +200,7 @@ struct urpt_build {
 	u32			len;		/* bytes to report on success */
 	struct iov_iter		*iter;		/* data commands */
 	bool			bounced;	/* through kernel pages */
+	bool			one_bio;	/* the whole command fits one */
 	bool			started;	/* the first bio was asked for */
 	struct urpt_bounce	*bounce;	/* their state, from the first bio */
 	const struct urpt_range	*range;		/* data-less: the current one */
@@ -178,14 +210,57 @@ struct urpt_build {
 
 int urpt_bio_init(void);
 void urpt_bio_exit(void);
-void urpt_build_rw(struct urpt_build *b, struct block_device *bdev,
-		   blk_opf_t opf, u64 offset, struct iov_iter *iter,
-		   bool bounce);
+
+/* Does a data command fit one bio? Decided once, before the first. */
+static inline bool urpt_rw_one_bio(const struct urpt_build *b)
+{
+	size_t left = iov_iter_count(b->iter);
+
+	if (b->bounced)
+		return DIV_ROUND_UP(left, PAGE_SIZE) <= BIO_MAX_VECS;
+	if (iov_iter_is_bvec(b->iter) && urpt_bio_takes_whole_bvec())
+		return true;
+	return iov_iter_npages(b->iter, BIO_MAX_VECS + 1) < BIO_MAX_VECS;
+}
+
+/*
+ * A READ or WRITE of @iter at @offset: zero copy unless @bounce. The
+ * bounce state, shared by all the bios, is allocated with the first one;
+ * urpt_build_abort() frees it if no bio took it.
+ */
+static inline void urpt_build_rw(struct urpt_build *b,
+				 struct block_device *bdev, blk_opf_t opf,
+				 u64 offset, struct iov_iter *iter, bool bounce)
+{
+	*b = (struct urpt_build) {
+		.bdev		= bdev,
+		.opf		= opf,
+		.sector		= offset >> SECTOR_SHIFT,
+		.len		= iov_iter_count(iter),
+		.iter		= iter,
+		.bounced	= bounce,
+	};
+	b->one_bio = urpt_rw_one_bio(b);
+}
+
 void urpt_build_ranges(struct urpt_build *b, struct block_device *bdev,
 		       blk_opf_t opf, const struct urpt_range *ranges,
 		       unsigned int nr, u32 len);
-bool urpt_build_done(const struct urpt_build *b);
-bool urpt_build_one_bio(const struct urpt_build *b);
+
+/* Every bio of the command was built. */
+static inline bool urpt_build_done(const struct urpt_build *b)
+{
+	if (b->iter)
+		return !iov_iter_count(b->iter);
+	return b->range == b->range_end;
+}
+
+/* Will the command be one bio? Known before the first is built. */
+static inline bool urpt_build_one_bio(const struct urpt_build *b)
+{
+	return b->one_bio;
+}
+
 int urpt_build_next(struct urpt_build *b, struct urpt_bio **ubp, gfp_t gfp);
 void urpt_build_abort(struct urpt_build *b);
 void urpt_bio_free(struct urpt_bio *ub);
@@ -208,7 +283,7 @@ struct urpt_rw {
 	u32	xfer;		/* bytes to transfer, 0: the whole buffer */
 	bool	write;
 	bool	vectored;
-	bool	bounce;		/* asked for; misaligned buffers bounce anyway */
+	bool	bounce;		/* asked for; import sets it for misaligned buffers */
 };
 
 int urpt_check_range(struct block_device *bdev, u64 offset, u32 len,
@@ -217,9 +292,7 @@ int urpt_import(struct io_uring_cmd *ioucmd, u64 addr, u32 len,
 		bool vectored, int dir, struct iovec **iov,
 		struct iov_iter *iter, unsigned int issue_flags);
 int urpt_import_rw(struct block_device *bdev, struct io_uring_cmd *ioucmd,
-		   const struct urpt_rw *rw, struct iovec **iov,
+		   struct urpt_rw *rw, struct iovec **iov,
 		   struct iov_iter *iter, unsigned int issue_flags);
-bool urpt_must_bounce(struct block_device *bdev, const struct urpt_rw *rw,
-		      const struct iov_iter *iter);
 
 #endif /* URPT_INTERNAL_H */
