@@ -93,7 +93,7 @@
  *
  * Polling: every command works on a ring set up with IORING_SETUP_IOPOLL.
  * Those the disk can poll (URPT_FEAT_POLL; a READ, WRITE, READV or WRITEV
- * that is one zero-copy bio: up to 256 pages, or ~1 MiB of a registered
+ * that is one zero-copy bio: up to 255 pages, or ~1 MiB of a registered
  * buffer on 7.x) complete by polling; the others complete by interrupt
  * and are reaped by the same loop.
  *
@@ -108,7 +108,9 @@
  * (blockdev --setro, or it turned read-only), -ETXTBSY while it is an
  * active swap device (attached with URPT_ATTACH_SHARED);
  * -ENODEV once the disk was detached or went away (removed, its capacity
- * 0); the errno of the block-layer status
+ * 0); -EAGAIN only where cgroup I/O throttling (io.max) held a READ or
+ * WRITE issued without waiting and the disk then had no free tag (a
+ * retry from the caller works); the errno of the block-layer status
  * (-EIO...) when the disk fails the I/O: with several bios, the first
  * failed one in disk order decides. A buffer of more than one bio is
  * faulted in whole before the first is submitted, so an unmapped or
@@ -175,7 +177,7 @@ struct urpt_cmd {
 #define URPT_FEAT_POLL		_BITULL(7)	/* disk has poll queues */
 #define URPT_FEAT_FIXED		_BITULL(8)	/* registered buffers, READ/WRITE */
 #define URPT_FEAT_FIXED_VEC	_BITULL(9)	/* registered buffers, READV/WRITEV */
-#define URPT_FEAT_NOWAIT	_BITULL(10)	/* one-bio commands issued inline */
+#define URPT_FEAT_NOWAIT	_BITULL(10)	/* zero-copy one-bio READ/WRITE(V) inline */
 
 #define URPT_DISK_NAME_LEN	32
 

@@ -37,10 +37,12 @@ static struct urpt_bio *urpt_bio_alloc(struct urpt_build *b,
 	return ub;
 }
 
-/* A bio that never reached the disk, or one that ended: pages and all. */
+/* A bio that never reached the disk: its pages (pinned or bounce) too. */
 void urpt_bio_free(struct urpt_bio *ub)
 {
-	if (!ub->bounce)
+	if (ub->bounce)
+		urpt_bounce_free_pages(&ub->bio);
+	else
 		bio_release_pages(&ub->bio, false);
 	bio_put(&ub->bio);
 }
@@ -146,8 +148,6 @@ int urpt_build_next(struct urpt_build *b, struct urpt_bio **ubp, gfp_t gfp)
 			return -ENOMEM;
 		ret = urpt_build_data(b, ub);
 		if (ret) {
-			if (ub->bounce)
-				urpt_bounce_free_pages(&ub->bio);
 			urpt_bio_free(ub);
 			return ret;
 		}

@@ -71,7 +71,7 @@ int urpt_bounce_fill(struct bio *bio, struct iov_iter *iter, bool read)
 	return 0;
 }
 
-/* The pages of one bounced bio (bio.c frees one that failed to build). */
+/* The pages of one bounced bio that never reached the disk (bio.c). */
 void urpt_bounce_free_pages(struct bio *bio)
 {
 	struct bvec_iter_all iter_all;

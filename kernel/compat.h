@@ -97,9 +97,15 @@ static inline int urpt_bio_get_pages(struct bio *bio, struct iov_iter *iter)
 					UINT_MAX - bio->bi_iter.bi_size), lbs);
 		if (!room)
 			break;
+		/*
+		 * No alignment mask: it would test each segment's length
+		 * before a truncation (the NVMe personality's buffer longer
+		 * than its blocks); the caller checked the alignment of what
+		 * is transferred.
+		 */
 		n = iov_iter_extract_bvecs(iter, bio->bi_io_vec, room,
 					   &bio->bi_vcnt, bio->bi_max_vecs,
-					   bdev_dma_alignment(bio->bi_bdev), 0);
+					   0, 0);
 		if (n <= 0)
 			return bio->bi_vcnt ? 0 : (n ? n : -EFAULT);
 		bio->bi_iter.bi_size += n;

@@ -17,8 +17,7 @@
  * before anything is built: several bios, bounced data, data-less
  * commands (a discard's split does not honour REQ_NOWAIT on 6.1), and
  * bio-based disks (dm, md split and resubmit: a part may fail with
- * BLK_STS_AGAIN after another was queued). A REQ_NOWAIT bio that still
- * ends with BLK_STS_AGAIN later is submitted again from task work.
+ * BLK_STS_AGAIN after another was queued).
  */
 #include <linux/bio.h>
 #include <linux/blkdev.h>
@@ -136,34 +135,6 @@ static void urpt_req_finish(struct urpt_req *req, struct urpt_result *r)
 	r->ns = min_t(u64, ktime_get_ns() - req->start_ns, URPT_RES2_NS_MASK);
 }
 
-/*
- * The one REQ_NOWAIT bio of a command ended with BLK_STS_AGAIN after
- * submit_bio() returned: a policy that holds bios and issues them later
- * (blk-throttle) found the queue full then. Nothing was transferred, the
- * bio is as it was submitted (remapped already, charged already): it goes
- * again, allowed to wait this time, as io_uring reissues its own reads
- * and writes. True when it went.
- */
-static bool urpt_req_retry(struct io_uring_cmd *ioucmd, struct urpt_req *req)
-{
-	struct urpt_bio *ub = req->bios;
-
-	if (urpt_req_status(req) != BLK_STS_AGAIN || !ub ||
-	    !(ub->bio.bi_opf & REQ_NOWAIT))
-		return false;
-	atomic_set(&req->failed, URPT_NO_FAILURE);
-	if (!urpt_dev_get(ioucmd->file->private_data)) {
-		req->error = -ENODEV;
-		return false;
-	}
-	ub->bio.bi_opf &= ~(REQ_NOWAIT | REQ_POLLED);
-	ub->bio.bi_status = BLK_STS_OK;
-	req->flags &= ~URPT_REQ_POLLED;
-	atomic_set(&req->pending, 1);
-	submit_bio(&ub->bio);
-	return true;
-}
-
 static void urpt_req_complete_in_task(struct io_uring_cmd *ioucmd,
 				      unsigned int issue_flags)
 {
@@ -172,8 +143,6 @@ static void urpt_req_complete_in_task(struct io_uring_cmd *ioucmd,
 	enum urpt_personality who = req->flags & URPT_REQ_NVME ? URPT_NVME :
 						 URPT_NATIVE;
 
-	if (urpt_req_retry(ioucmd, req))
-		return;
 	urpt_req_finish(req, &r);
 	urpt_personalities[who](ioucmd, &r, issue_flags);
 }
@@ -302,11 +271,7 @@ static bool urpt_req_can_nowait(struct block_device *bdev,
 {
 	if (!queue_is_mq(bdev_get_queue(bdev)) || !bdev_nowait(bdev))
 		return false;
-	/*
-	 * A discard or write-zeroes bio may be split without honouring
-	 * REQ_NOWAIT; a data-less bio is not held, to be retried (see
-	 * urpt_req_retry()).
-	 */
+	/* A discard or write-zeroes bio may be split without honouring it. */
 	return b->iter && !b->bounced && urpt_build_one_bio(b);
 }
 
