@@ -169,6 +169,34 @@ static inline bool urpt_ring_compat(unsigned int issue_flags)
 #endif
 }
 
+/*
+ * Before returning -EAGAIN. io_uring of 6.10 to 6.13 copies the SQE into
+ * the command's async data on -EAGAIN but, when it issues the command
+ * again from its worker, goes on reading the SQ ring's slot, which the
+ * application may have reused by then (upstream fixed it with "switch
+ * sqe to async_data on EAGAIN", then by copying every SQE at prep in
+ * 6.14, with struct io_uring_cmd_data). Do what the first fix does. 6.1
+ * to 6.9 copy and repoint themselves (io_uring_cmd_prep_async()).
+ */
+static inline void urpt_cmd_keep_sqe(struct io_uring_cmd *ioucmd)
+{
+#if defined(URPT_HAVE_IO_URING_CMD_H) && !defined(URPT_HAVE_CMD_DATA) && \
+	!defined(IORING_URING_CMD_REISSUE)
+	struct io_kiocb *req = cmd_to_io_kiocb(ioucmd);
+	size_t size = sizeof(struct io_uring_sqe) *
+		      (req->ctx->flags & IORING_SETUP_SQE128 ? 2 : 1);
+	const void *data = req->async_data;
+
+	/* Only an SQE still in the ring; the cache is sqes[2] there. */
+	if (!(req->flags & REQ_F_ASYNC_DATA) ||
+	    ((const void *)ioucmd->sqe >= data &&
+	     (const void *)ioucmd->sqe < data + 2 * sizeof(struct io_uring_sqe)))
+		return;
+	memcpy(req->async_data, ioucmd->sqe, size);
+	ioucmd->sqe = req->async_data;
+#endif
+}
+
 /* The sqe->uring_cmd_flags a user may set (7.x adds MULTISHOT). */
 #ifndef IORING_URING_CMD_MASK
 #define IORING_URING_CMD_MASK	IORING_URING_CMD_FIXED

@@ -112,6 +112,8 @@ static int urpt_dev_uring_cmd(struct io_uring_cmd *ioucmd,
 		ret = urpt_nvme_uring_cmd(ioucmd, issue_flags);
 	else
 		ret = urpt_cmd_uring_cmd(ioucmd, issue_flags);
+	if (ret == -EAGAIN)
+		urpt_cmd_keep_sqe(ioucmd);
 	return urpt_req_answer(ioucmd, ret, issue_flags);
 }
 

@@ -25,6 +25,9 @@ if sed -n '/int io_uring_cmd_import_fixed(/,/;/p' "$inc/$cmd_h" 2>/dev/null |
 	printf ' -DURPT_HAVE_IMPORT_FIXED_ISSUE_FLAGS'
 fi
 have DO_IN_TASK_LAZY "$cmd_h" 'io_uring_cmd_do_in_task_lazy'
+# 6.14's copy of every uring command's SQE at prep comes with this struct.
+have CMD_DATA "$cmd_h" 'struct io_uring_cmd_data'
+have CMD_DATA linux/io_uring_types.h 'struct io_uring_cmd_data'
 have F_COMPAT linux/io_uring_types.h 'IO_URING_F_COMPAT'
 have BD_MAPPING linux/blk_types.h 'struct address_space[[:space:]]+\*bd_mapping;'
 have BDEV_FILE_OPEN linux/blkdev.h 'bdev_file_open_by_path'
