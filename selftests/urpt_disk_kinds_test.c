@@ -16,7 +16,6 @@
  *    up by one request, not 256), so what one command holds does not
  *    grow with overlapping ranges.
  */
-#include <linux/nvme_ioctl.h>
 #include <linux/dm-ioctl.h>
 #include <stdint.h>
 #include <sys/ioctl.h>
@@ -293,7 +292,6 @@ TEST_F(kinds, dsm_overlapping_ranges_discard_once)
 	};
 	struct io_uring *ring;
 	struct io_uring_sqe *sqe;
-	struct nvme_uring_cmd *u;
 	uint32_t *ranges, i, nlb;
 	uint64_t before, after;
 	const char *what = "";
@@ -318,16 +316,9 @@ TEST_F(kinds, dsm_overlapping_ranges_discard_once)
 	ring = &self->d.dev.ring;
 	sqe = io_uring_get_sqe(ring);
 	ASSERT_NE(NULL, sqe);
-	io_uring_prep_rw(IORING_OP_URING_CMD, sqe, self->d.dev.fd, NULL, 0, 0);
-	sqe->cmd_op = NVME_URING_CMD_IO;
-	u = (struct nvme_uring_cmd *)sqe->cmd;
-	memset(u, 0, 80);
-	u->opcode = 0x09;			/* Dataset Management */
-	u->nsid = 1;
-	u->addr = (uint64_t)(uintptr_t)ranges;
-	u->data_len = 256 * 16;
-	u->cdw10 = 255;				/* 256 ranges, 0's based */
-	u->cdw11 = 1u << 2;			/* Deallocate */
+	/* Dataset Management, 256 ranges (0's based), Deallocate */
+	ut_prep_nvme(sqe, self->d.dev.fd, 0x09, ranges, 256 * 16, 255,
+		     1u << 2, 0);
 	ASSERT_EQ(0, ut_submit_one(ring, &c));
 	EXPECT_EQ(0, c.res) TH_LOG("DSM of 256 whole-disk ranges: %d", c.res);
 	ASSERT_EQ(0, discard_ios(self->nb[0].disk, &after));

@@ -168,19 +168,8 @@ static void expect_unload_refused(struct __test_metadata *_metadata,
 static void prep_nvme(struct io_uring_sqe *sqe, int fd, uint8_t opcode,
 		      void *buf, uint32_t len, uint64_t slba, uint32_t nlb)
 {
-	struct nvme_uring_cmd *u;
-
-	io_uring_prep_rw(IORING_OP_URING_CMD, sqe, fd, NULL, 0, 0);
-	sqe->cmd_op = NVME_URING_CMD_IO;
-	u = (struct nvme_uring_cmd *)sqe->cmd;
-	memset(u, 0, 80);
-	u->opcode = opcode;
-	u->nsid = 1;
-	u->addr = (uint64_t)(uintptr_t)buf;
-	u->data_len = len;
-	u->cdw10 = (uint32_t)slba;
-	u->cdw11 = (uint32_t)(slba >> 32);
-	u->cdw12 = nlb;
+	ut_prep_nvme(sqe, fd, opcode, buf, len, (uint32_t)slba,
+		     (uint32_t)(slba >> 32), nlb);
 	sqe->user_data = 0x6e76;
 }
 

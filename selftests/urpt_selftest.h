@@ -25,6 +25,7 @@
 #include <sys/types.h>
 #include <sys/uio.h>
 #include <linux/fs.h>
+#include <linux/nvme_ioctl.h>
 
 #include <liburing.h>
 #include <urpt.h>
@@ -409,6 +410,29 @@ static inline int ut_submit_one(struct io_uring *ring, struct ut_cqe *out)
 	if (ret != 1)
 		return -EIO;
 	return ut_reap(ring, out);
+}
+
+/*
+ * An NVMe I/O command (NVME_URING_CMD_IO, namespace 1) on a SQE128 ring's
+ * SQE: the opcode, data buffer and command dwords 10 to 12; the rest 0.
+ */
+static inline void ut_prep_nvme(struct io_uring_sqe *sqe, int fd,
+				uint8_t opcode, void *buf, uint32_t len,
+				uint32_t cdw10, uint32_t cdw11, uint32_t cdw12)
+{
+	struct nvme_uring_cmd *u;
+
+	io_uring_prep_rw(IORING_OP_URING_CMD, sqe, fd, NULL, 0, 0);
+	sqe->cmd_op = NVME_URING_CMD_IO;
+	u = (struct nvme_uring_cmd *)sqe->cmd;
+	memset(u, 0, 80);
+	u->opcode = opcode;
+	u->nsid = 1;
+	u->addr = (uint64_t)(uintptr_t)buf;
+	u->data_len = len;
+	u->cdw10 = cdw10;
+	u->cdw11 = cdw11;
+	u->cdw12 = cdw12;
 }
 
 /*

@@ -13,7 +13,6 @@
  *   URPT_BDEV   the disk under test (its first MiB is overwritten)
  */
 #include <linux/fs.h>
-#include <linux/nvme_ioctl.h>
 #include <stdint.h>
 #include <sys/ioctl.h>
 #include <sys/swap.h>
@@ -87,22 +86,11 @@ static int nvme_uring(struct ut_disk *d, uint8_t opcode, void *buf,
 		      uint32_t cdw12)
 {
 	struct io_uring_sqe *sqe = io_uring_get_sqe(&d->dev.ring);
-	struct nvme_uring_cmd *u;
 	struct ut_cqe c;
 
 	if (!sqe)
 		return INT32_MIN;
-	io_uring_prep_rw(IORING_OP_URING_CMD, sqe, d->dev.fd, NULL, 0, 0);
-	sqe->cmd_op = NVME_URING_CMD_IO;
-	u = (struct nvme_uring_cmd *)sqe->cmd;
-	memset(u, 0, 80);
-	u->opcode = opcode;
-	u->nsid = 1;
-	u->addr = (uint64_t)(uintptr_t)buf;
-	u->data_len = len;
-	u->cdw10 = cdw10;
-	u->cdw11 = cdw11;
-	u->cdw12 = cdw12;
+	ut_prep_nvme(sqe, d->dev.fd, opcode, buf, len, cdw10, cdw11, cdw12);
 	if (ut_submit_one(&d->dev.ring, &c))
 		return INT32_MIN;
 	return c.res;
