@@ -47,7 +47,8 @@ start=$SECONDS
 # slow ours down (and time it out): wait while one runs.
 wait_for_qemu() {
 	local waited=0
-	while pgrep -x qemu-system-x86_64 >/dev/null || pgrep -f '^qemu-system' >/dev/null; do
+	# -f: a process name is cut to 15 characters ("qemu-system-x86").
+	while pgrep -f '^qemu-system' >/dev/null; do
 		((waited % 30 == 0)) && msg "another qemu is running: waiting (${waited}s)"
 		sleep 5
 		waited=$((waited + 5))
