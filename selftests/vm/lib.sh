@@ -133,13 +133,23 @@ fail() { FAILED=$((FAILED + 1)); FAILS+=("$1"); msg "FAIL: $1"; }
 # RC is its exit status, or "cut" if it never finished. A non-zero exit without any
 # `not ok` line is one failure, and so is a program that reported nothing.
 tally_tap() {
-	local name=$1 file=$2 rc=$3 line n=0 nok=0 desc run=""
+	local name=$1 file=$2 rc=$3 line n=0 nok=0 desc run="" why=()
 	while IFS= read -r line; do
 		line=${line%$'\r'}
 		# kselftest_harness.h announces "#  RUN  fixture.test ..." but its
 		# skip lines carry only the reason: remember the name for them.
 		if [[ $line =~ ^#\ +RUN\ +([^ ]+) ]]; then
 			run=${BASH_REMATCH[1]}
+			why=()
+			continue
+		fi
+		# Why a test failed goes with it into the summary, so a failure
+		# in CI says why without its logs: the harness's first failed
+		# check ("file.c:LINE:test:Expected ...") and the line the test
+		# logs after it, or "Test terminated ..." (timeout, signal).
+		if ((${#why[@]} < 2)) && [[ $line =~ :Expected\ |Test\ terminated ||
+			(${#why[@]} == 1 && $line =~ ^#\ [^\ ]+\.c:[0-9]+:) ]]; then
+			why+=("${line#\# }")
 			continue
 		fi
 		[[ $line =~ ^(not\ )?ok([[:space:]]|$) ]] || continue
@@ -154,10 +164,15 @@ tally_tap() {
 			SKIPS+=("$name: ${desc}")
 		elif [[ $line == not* ]]; then
 			nok=$((nok + 1))
-			fail "$name: $desc"
+			if ((${#why[@]})); then
+				fail "$name: $desc: $(printf '%s | ' "${why[@]}")"
+			else
+				fail "$name: $desc"
+			fi
 		else
 			pass
 		fi
+		why=()
 	done <"$file"
 	# "cut" (cut short): the program never finished; the guest's missing
 	# end marker is the failure, counted once by tally_guest.
