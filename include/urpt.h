@@ -71,7 +71,10 @@
  *        addr must be 0. -EOPNOTSUPP when the disk cannot do it (the limit
  *        in urpt_info is then 0). The range need not align to
  *        discard_granularity: the disk may then leave the unaligned ends
- *        mapped. res = len on success.
+ *        mapped. res = len on success. A WRITE_ZEROES the disk refuses
+ *        although it offers the operation (a loop device over a file
+ *        system that cannot zero a range in place, with URPT_F_NOUNMAP)
+ *        is done by writing zeroes, as the kernel's BLKZEROOUT does.
  *
  * Flags (any other bit, or a flag on a command that does not take it, is
  * -EINVAL):

@@ -85,6 +85,38 @@ void urpt_build_ranges(struct urpt_build *b, struct block_device *bdev,
 	};
 }
 
+/*
+ * The same ranges written with the zero page, as blkdev_issue_zeroout()
+ * falls back to when a disk refuses REQ_OP_WRITE_ZEROES. @b must not have
+ * built a bio yet (a copy taken before the first attempt).
+ */
+void urpt_build_zero_pages(struct urpt_build *b)
+{
+	b->opf = REQ_OP_WRITE;
+	b->zero_pages = true;
+	b->one_bio = false;
+}
+
+/* The next bio of zero pages: as much of the range as one bio holds. */
+static struct urpt_bio *urpt_zero_bio(struct urpt_build *b, gfp_t gfp)
+{
+	u64 left = b->range->len - b->range_pos;
+	struct urpt_bio *ub;
+	unsigned int n;
+
+	ub = urpt_bio_alloc(b, min_t(u64, BIO_MAX_VECS,
+				     DIV_ROUND_UP(left, PAGE_SIZE)), gfp);
+	if (!ub)
+		return NULL;
+	while (left) {
+		n = min_t(u64, left, PAGE_SIZE);
+		if (bio_add_page(&ub->bio, ZERO_PAGE(0), n, 0) < n)
+			break;
+		left -= n;
+	}
+	return ub;
+}
+
 static int urpt_build_data(struct urpt_build *b, struct urpt_bio *ub)
 {
 	if (b->bounced)
@@ -154,11 +186,14 @@ int urpt_build_next(struct urpt_build *b, struct urpt_bio **ubp, gfp_t gfp)
 	} else {
 		/* A range of 0 bytes (FLUSH) is one empty bio. */
 		b->sector = (b->range->offset + b->range_pos) >> SECTOR_SHIFT;
-		ub = urpt_bio_alloc(b, 0, gfp);
+		ub = b->zero_pages ? urpt_zero_bio(b, gfp) :
+				     urpt_bio_alloc(b, 0, gfp);
 		if (!ub)
 			return -ENOMEM;
-		ub->bio.bi_iter.bi_size = min(b->range->len - b->range_pos,
-					      urpt_max_ranged_bio(b->bdev));
+		if (!b->zero_pages)
+			ub->bio.bi_iter.bi_size =
+				min(b->range->len - b->range_pos,
+				    urpt_max_ranged_bio(b->bdev));
 		b->range_pos += ub->bio.bi_iter.bi_size;
 		if (b->range_pos == b->range->len) {
 			b->range++;

@@ -9,6 +9,9 @@
  * then the personality posts the CQE; by waking the waiter of an ioctl,
  * which does the same in its own context.
  *
+ * A write-zeroes is run to its end in io_uring's worker instead, and done
+ * again with the zero page where the disk refuses it (urpt_req_zeroout()).
+ *
  * Under IO_URING_F_NONBLOCK a command goes to the disk only as one bio
  * with REQ_NOWAIT on a blk-mq queue, which ends it with BLK_STS_AGAIN
  * before submit_bio() returns if it would wait (no tag, a split needed);
@@ -291,6 +294,32 @@ static bool urpt_req_can_poll(struct block_device *bdev,
 }
 
 /*
+ * A write-zeroes runs to its end where it is issued, as
+ * blkdev_issue_zeroout() runs for BLKZEROOUT: a disk may offer
+ * REQ_OP_WRITE_ZEROES and still refuse it (BLK_STS_NOTSUPP: a loop device
+ * over a file system that cannot zero a range in place refuses
+ * REQ_NOUNMAP), and then the zero page is written over the range instead,
+ * so that what INFO and Identify offer is what the command does. It waits,
+ * so only from io_uring's worker; answered here, with the device reference
+ * the caller took.
+ */
+static int urpt_req_zeroout(struct urpt_dev *udev, struct io_uring_cmd *ioucmd,
+			    struct urpt_build *b, enum urpt_personality who,
+			    unsigned int issue_flags)
+{
+	struct urpt_result r;
+
+	if (issue_flags & IO_URING_F_NONBLOCK) {
+		urpt_build_abort(b);
+		return -EAGAIN;
+	}
+	urpt_req_wait(udev, b, &r);
+	urpt_personalities[who](ioucmd, &r, issue_flags);
+	urpt_dev_put(udev);
+	return -EIOCBQUEUED;
+}
+
+/*
  * A uring command's bios: -EIOCBQUEUED once they went to the disk (the
  * command completes later, and owns the device reference the caller
  * took), -EAGAIN to be issued again from io_uring's worker, or an error
@@ -304,6 +333,8 @@ int urpt_req_submit(struct urpt_dev *udev, struct io_uring_cmd *ioucmd,
 	bool nowait = issue_flags & IO_URING_F_NONBLOCK;
 	int ret;
 
+	if ((b->opf & REQ_OP_MASK) == REQ_OP_WRITE_ZEROES)
+		return urpt_req_zeroout(udev, ioucmd, b, who, issue_flags);
 	if (nowait && !urpt_req_can_nowait(udev->bdev, b)) {
 		urpt_build_abort(b);
 		return -EAGAIN;
@@ -328,12 +359,9 @@ int urpt_req_submit(struct urpt_dev *udev, struct io_uring_cmd *ioucmd,
 	return -EIOCBQUEUED;
 }
 
-/*
- * An ioctl's bios, submitted and waited for here, as
- * nvme_submit_user_cmd() waits for its request. @b is consumed.
- */
-void urpt_req_wait(struct urpt_dev *udev, struct urpt_build *b,
-		   struct urpt_result *r)
+/* Submit the bios of @b and wait for them. @b is consumed. */
+static void urpt_req_run_once(struct urpt_dev *udev, struct urpt_build *b,
+			      struct urpt_result *r)
 {
 	struct urpt_sync sync;
 	int ret;
@@ -348,6 +376,24 @@ void urpt_req_wait(struct urpt_dev *udev, struct urpt_build *b,
 	if (!atomic_dec_and_test(&sync.req.pending))
 		wait_for_completion_io(&sync.done);
 	urpt_req_finish(&sync.req, r);
+}
+
+/*
+ * An ioctl's bios, or a write-zeroes, submitted and waited for here, as
+ * nvme_submit_user_cmd() waits for its request; a write-zeroes the disk
+ * refused is done again as writes of the zero page. @b is consumed.
+ */
+void urpt_req_wait(struct urpt_dev *udev, struct urpt_build *b,
+		   struct urpt_result *r)
+{
+	struct urpt_build zeroes = *b;
+
+	urpt_req_run_once(udev, b, r);
+	if ((zeroes.opf & REQ_OP_MASK) == REQ_OP_WRITE_ZEROES &&
+	    r->status == BLK_STS_NOTSUPP) {
+		urpt_build_zero_pages(&zeroes);
+		urpt_req_run_once(udev, &zeroes, r);
+	}
 }
 
 int urpt_uring_cmd_iopoll(struct io_uring_cmd *ioucmd,

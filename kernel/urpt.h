@@ -206,6 +206,7 @@ struct urpt_build {
 	const struct urpt_range	*range;		/* data-less: the current one */
 	const struct urpt_range	*range_end;
 	u64			range_pos;	/* bytes of @range in bios */
+	bool			zero_pages;	/* data-less: writes of zeroes */
 };
 
 int urpt_bio_init(void);
@@ -261,6 +262,7 @@ static inline bool urpt_build_one_bio(const struct urpt_build *b)
 	return b->one_bio;
 }
 
+void urpt_build_zero_pages(struct urpt_build *b);
 int urpt_build_next(struct urpt_build *b, struct urpt_bio **ubp, gfp_t gfp);
 void urpt_build_abort(struct urpt_build *b);
 void urpt_bio_free(struct urpt_bio *ub);
