@@ -699,6 +699,34 @@ TEST_F(node, rw_len_over_max_transfer_einval)
 }
 
 /*
+ * The reference for a buffer urpt passes to the disk as it is: does the
+ * disk's own O_DIRECT move len bytes from p to the disk at off and back,
+ * without touching a byte around p? zram reads whole pages into a buffer
+ * that is dma-aligned but not page-aligned, through O_DIRECT as well:
+ * urpt cannot do better than the disk, so such a buffer is not held
+ * against it there. Leaves the disk as it found it only in the sense
+ * that the caller writes what it tests afterwards.
+ */
+static bool disk_takes_buffer(FIXTURE_DATA(node) *self, char *p, uint32_t len,
+			      uint64_t off)
+{
+	bool ok;
+
+	ut_fill(p, len, self->rng + 77);
+	if (ut_pwrite_full(self->direct_fd, p, len, off) ||
+	    ut_pread_full(self->direct_fd, self->buf2, len, off) ||
+	    ut_first_diff(p, self->buf2, len) >= 0)
+		return false;
+	p[-1] = (char)0x5a;
+	p[len] = (char)0x5a;
+	memset(p, 0, len);
+	ok = !ut_pread_full(self->direct_fd, p, len, off) &&
+	     ut_first_diff(p, self->buf2, len) < 0 &&
+	     p[-1] == (char)0x5a && p[len] == (char)0x5a;
+	return ok;
+}
+
+/*
  * A buffer that misses dma_alignment is bounced, not refused: READ and
  * WRITE at every address alignment from 1 byte up to dma_alignment + 1
  * (and a few page-relative ones) round-trip exactly against the disk.
@@ -710,17 +738,25 @@ TEST_F_TIMEOUT(node, rw_addr_misaligned_round_trip, 180)
 	uint64_t off = 24 * (uint64_t)lbs;
 	uint32_t last = dma + 1 > 8 ? dma + 1 : 8;
 	const uint32_t extra[] = { 4095, 4097, 4096 + dma - 1 };
+	uint32_t refused = 0, first_refused = 0;
 	struct ut_cqe c;
 	char what[96];
 	uint32_t k;
 	long diff;
 
 	NEED_SETUP();
-	ASSERT_LE((size_t)4096 + dma + len, self->buf_size);
+	ASSERT_LE((size_t)4096 + dma + len + 1, self->buf_size);
 	for (k = 1; k <= last + ARRAY_SIZE(extra); k++) {
 		uint32_t shift = k <= last ? k : extra[k - last - 1];
 		char *p = (char *)self->buf + shift;
 		uint64_t seed = self->rng + 4000 + shift;
+
+		/* Passed as it is (not bounced): only where the disk takes it. */
+		if (!(shift % dma) && !disk_takes_buffer(self, p, len, off)) {
+			if (!refused++)
+				first_refused = shift;
+			continue;
+		}
 
 		/* WRITE from the misaligned address; the disk has it. */
 		snprintf(what, sizeof(what), "WRITE from buf+%u (dma %u)",
@@ -759,6 +795,9 @@ TEST_F_TIMEOUT(node, rw_addr_misaligned_round_trip, 180)
 		if (!_metadata->passed)
 			break;
 	}
+	if (refused && _metadata->passed)
+		SKIP(return, "%u dma-aligned addresses (first buf+%u) left out: the disk's own O_DIRECT mishandles them (its driver's bug); every other address passed",
+		     refused, first_refused);
 }
 
 TEST_F(node, rw_past_end_enospc)
@@ -1132,6 +1171,9 @@ TEST_F(node, rw_dma_aligned_buffer_not_block_aligned)
 	NEED_SETUP();
 	if (dma >= lbs || dma >= 4096)
 		SKIP(return, "dma_alignment %u: no aligned address off the block size",
+		     dma);
+	if (!disk_takes_buffer(self, p, len, off))
+		SKIP(return, "the disk's own O_DIRECT mishandles a buffer at +%u (its driver's bug)",
 		     dma);
 
 	ut_fill(p, len, self->rng + 31);
