@@ -58,6 +58,8 @@ static const char *attach_hint(int err)
 	case -EBUSY:
 		return "; it is in use (mounted, or claimed by another holder): "
 		       "--shared attaches without claiming it";
+	case -EACCES:
+		return "; a read-only disk attaches with --read-only";
 	case -EPERM:
 		return "; attaching needs CAP_SYS_ADMIN";
 	case -ENOTBLK:
