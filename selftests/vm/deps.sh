@@ -132,6 +132,11 @@ sed			busybox-static	guest
 sh			busybox-static	guest
 sleep			busybox-static	guest
 sync			busybox-static	guest
+ip			busybox-static	guest
+ln			busybox-static	guest
+mke2fs			busybox-static	guest
+rmdir			busybox-static	guest
+tail			busybox-static	guest
 tee			busybox-static	guest
 timeout			busybox-static	guest
 tr			busybox-static	guest
@@ -139,6 +144,9 @@ uname			busybox-static	guest
 wc			busybox-static	guest
 fio			fio		guest
 nvme			nvme-cli	guest
+losetup			mount		guest
+dmsetup			dmsetup		guest
+mdadm			mdadm		guest
 urpt			urpt		guest
 chroot			coreutils	host
 make			make		chroot

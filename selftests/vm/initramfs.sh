@@ -39,33 +39,45 @@ GUEST_MODULES=(
 	configfs null_blk
 	brd dm_mod
 )
+# Packed, not loaded at boot: guest/disks.sh loads them with the
+# parameters of the disk it makes (scsi_debug and zram make disks as they
+# load), or the disk kinds need them (ext2 is ext4's on Debian).
+DISK_MODULES=(
+	virtio_scsi sd_mod scsi_debug loop ext4 zram md_mod raid0 raid1
+	nvmet nvmet_tcp nvme_tcp
+)
 
 # Newer kernels build some of them in (6.12: virtio) or no longer have
 # them (the crc helpers became plain libraries): keep the modules this
 # kernel has as modules, in order; nvme's own dependencies (nvme-auth,
 # nvme-keyring) come from modules.dep. A module it has not at all is
 # reported, and the guest's disk tests catch a missing disk.
-LOAD_MODULES=()
-for m in "${GUEST_MODULES[@]}"; do
-	if ! deps=$(modprobe -S "$kver" ${kroot:+-d "$kroot"} --show-depends "$m" 2>/dev/null); then
-		msg "initramfs: $kver has no module $m: left out"
-	elif grep -q '^insmod ' <<<"$deps"; then
-		LOAD_MODULES+=("$m")
-	fi
-done
+# modular NAME...: those of NAME that this kernel has as modules.
+modular() {
+	local m deps
+	for m in "$@"; do
+		if ! deps=$(modprobe -S "$kver" ${kroot:+-d "$kroot"} --show-depends "$m" 2>/dev/null); then
+			msg "initramfs: $kver has no module $m: left out"
+		elif grep -q '^insmod ' <<<"$deps"; then
+			echo "$m"
+		fi
+	done
+}
+mapfile -t LOAD_MODULES < <(modular "${GUEST_MODULES[@]}")
+mapfile -t PACK_MODULES < <(modular "${GUEST_MODULES[@]}" "${DISK_MODULES[@]}")
 
 # The modules and everything they depend on, copied (decompressed) from the
 # guest kernel's module tree once per kernel: .cache/kernel/<kver>/modroot.
 stage_modules() {
 	local cache=$URPT_CACHE/kernel/$kver key tmp m path rel
-	key="${LOAD_MODULES[*]} $(file_key "$moddir/modules.dep")"
+	key="${PACK_MODULES[*]} $(file_key "$moddir/modules.dep")"
 	if [[ -d $cache/modroot && $(cat "$cache/modroot.key" 2>/dev/null) == "$key" ]]; then
 		return 0
 	fi
 	msg "copying guest modules from $moddir"
 	mkdir -p "$cache"
 	tmp=$(mktemp -d "$cache/modroot.XXXXXX")
-	for m in "${LOAD_MODULES[@]}"; do
+	for m in "${PACK_MODULES[@]}"; do
 		# --show-depends lists the whole chain (softdeps included) as
 		# "insmod /path" lines; builtin modules show as "builtin name".
 		modprobe -S "$kver" ${kroot:+-d "$kroot"} --show-depends "$m" |

@@ -318,8 +318,11 @@ boot_vm() {
 	local job=$1 kver=$2 initrd=$3 rundir=$4 logdir=$5 limit=$6
 	local kernel cache=none rc=0 vm_lock
 	kernel=$(guest_kernel "$kver")
-	rm -f "$rundir/vda.img" "$rundir/vdb.img" "$rundir/nvme.img"
-	truncate -s 64M "$rundir/vda.img" "$rundir/nvme.img"
+	rm -f "$rundir"/{vda,vdb,vdc,vdd,vde,sda,nvme,mpath}.img
+	truncate -s 64M "$rundir/vda.img" "$rundir/nvme.img" "$rundir/vdc.img" "$rundir/sda.img" "$rundir/mpath.img"
+	# guest/disks.sh: a read-only disk, and one for the ext2 under its loops
+	truncate -s 16M "$rundir/vdd.img"
+	truncate -s 128M "$rundir/vde.img"
 	make_vdb_image "$rundir/vdb.img"
 	direct_io_ok "$rundir" || cache=writeback
 	: >"$logdir/guest.log"
@@ -348,10 +351,32 @@ boot_vm() {
 		-serial mon:stdio
 		-serial "file:$logdir/guest.log"
 		-kernel "$kernel" -initrd "$initrd" -append "${cmdline[*]}"
-		-drive "file=$rundir/vda.img,if=virtio,format=raw,cache=$cache"
-		-drive "file=$rundir/vdb.img,if=virtio,format=raw,cache=$cache"
+		# Virtio disks are named in the order of their -device: vda, vdb,
+		# then guest/disks.sh's vdc (4096-byte blocks), vdd (read-only)
+		# and vde (the ext2 under its loop devices).
+		-drive "file=$rundir/vda.img,if=none,id=dvda,format=raw,cache=$cache"
+		-device virtio-blk-pci,drive=dvda
+		-drive "file=$rundir/vdb.img,if=none,id=dvdb,format=raw,cache=$cache"
+		-device virtio-blk-pci,drive=dvdb
+		-drive "file=$rundir/vdc.img,if=none,id=dvdc,format=raw,cache=$cache"
+		-device virtio-blk-pci,drive=dvdc,logical_block_size=4096,physical_block_size=4096
+		-drive "file=$rundir/vdd.img,if=none,id=dvdd,format=raw,readonly=on"
+		-device virtio-blk-pci,drive=dvdd
+		-drive "file=$rundir/vde.img,if=none,id=dvde,format=raw,cache=$cache"
+		-device virtio-blk-pci,drive=dvde
 		-drive "file=$rundir/nvme.img,if=none,id=nvm,format=raw,cache=$cache"
 		-device nvme,serial=urpt0001,drive=nvm
+		# guest/disks.sh: a SCSI disk on virtio-scsi
+		-device virtio-scsi-pci,id=scsi0
+		-drive "file=$rundir/sda.img,if=none,id=dsc,format=raw,cache=$cache"
+		-device scsi-hd,drive=dsc,bus=scsi0.0
+		# and an NVMe subsystem of two controllers sharing namespace 1:
+		# the guest's multipath head (after nvme0, so it stays nvme0)
+		-device nvme-subsys,id=mpsubsys,nqn=urpt-mpath
+		-device nvme,serial=urptmp01,subsys=mpsubsys
+		-device nvme,serial=urptmp01,subsys=mpsubsys
+		-drive "file=$rundir/mpath.img,if=none,id=nvmp,format=raw,cache=$cache"
+		-device nvme-ns,drive=nvmp,nsid=1,shared=on
 	)
 	echo "${qemu[*]}" >"$logdir/qemu.cmd"
 	# One VM at a time on this machine (two TCG guests on two cores

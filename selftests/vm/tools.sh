@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Third-party tools the guest runs against /dev/urptN (guest/tools.sh):
-# Debian's fio and nvme-cli, and liburing's own io_uring_passthrough test.
+# Debian's fio and nvme-cli, and liburing's own io_uring_passthrough test;
+# and those guest/disks.sh makes disks with (losetup, dmsetup, mdadm).
 # None of it is ours and none of it is committed: everything is cached
 # under .cache/.
 #
@@ -32,7 +33,9 @@ fi
 URPT_TOOLS=$URPT_CACHE/tools
 URPT_APT_SRC=$URPT_CACHE/apt-src
 # The host binaries packed with their shared libraries.
-TOOL_BINS=(/usr/bin/fio /usr/sbin/nvme)
+# guest/disks.sh's disk tools: util-linux losetup (busybox's has no
+# --direct-io), dmsetup and mdadm.
+TOOL_BINS=(/usr/bin/fio /usr/sbin/nvme /usr/sbin/losetup /usr/sbin/dmsetup /usr/sbin/mdadm)
 
 # Packing dynamic binaries ---------------------------------------------------
 
@@ -91,7 +94,7 @@ tools_segment() {
 	local seg=$URPT_TOOLS/segment.cpio key tmp bin files=()
 	mkdir -p "$URPT_TOOLS"
 	for bin in "${TOOL_BINS[@]}"; do
-		[[ -x $bin ]] || die "$bin is missing (deps.sh installs fio and nvme-cli)"
+		[[ -x $bin ]] || die "$bin is missing (deps.sh installs it: see its table)"
 	done
 	mapfile -t files < <(lib_closure "${TOOL_BINS[@]}")
 	files+=("${TOOL_BINS[@]}")
@@ -105,6 +108,8 @@ tools_segment() {
 	tmp=$(mktemp -d "$URPT_TOOLS/segment.XXXXXX")
 	mkdir -p "$tmp/root/etc/urpt" "$tmp/root/tools"
 	pack_dynamic "$tmp/root" "${TOOL_BINS[@]}"
+	# Ahead of busybox's applet in the guest's PATH (/sbin before /usr/sbin).
+	install -D -m 755 /usr/sbin/losetup "$tmp/root/sbin/losetup"
 	if [[ -x $URPT_TOOLS/io_uring_passthrough ]]; then
 		install -m 755 "$URPT_TOOLS/io_uring_passthrough" "$tmp/root/tools/"
 	fi

@@ -17,6 +17,12 @@
 #    URPT-BEGIN/URPT-END lines for the host.
 # 2. CLI verify: for each disk, urpt attach, then `urpt verify` over the
 #    whole node at queue depths 1, 32 and 128 (one TAP test each), detach.
+# 2b. guest/disks.sh: SCSI, scsi_debug, loop (buffered and direct I/O),
+#    dm-linear, md raid0 and raid1, an NVMe multipath head, NVMe/TCP over
+#    loopback, zram and a 4Kn disk, each made in turn: the data selftests,
+#    `urpt verify` at queue depths 1 and 32 and fio's verify through the
+#    NVMe personality on each; a read-only disk and a 4 TiB null_blk get
+#    what applies to them.
 # 3. CLI integrity: the urpt CLI writes /data/pattern.bin at 1 MiB of
 #    /dev/vda; the host compares the image file after the VM is gone. The
 #    host also checks that nothing on /dev/vdb outside vdb1 changed.
@@ -168,6 +174,7 @@ for t in $BIO_TESTS; do
 	[ -x "/selftests/$t" ] && run_test "$t" /dev/ram0
 done
 
+
 # step DESCRIPTION CMD...: run CMD, print its output and a TAP line.
 step() {
 	desc=$1
@@ -230,6 +237,12 @@ for disk in $DISKS; do
 	echo "1..$n"
 	end "$name" 0
 done
+
+# Section 2b -----------------------------------------------------------------
+# SCSI, scsi_debug, loop, dm, md, NVMe multipath and NVMe/TCP, zram, 4Kn,
+# read-only and a 4 TiB disk, each made and taken down in turn:
+# guest/disks.sh (sourced: it runs its tests with run_test and step).
+. /jobs/disks.sh
 
 # Section 3 ------------------------------------------------------------------
 # CLI integrity: attach, write, flush, detach; TAP per step.
