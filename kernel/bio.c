@@ -10,6 +10,7 @@
  * is valid on any disk, whoever drives it.
  */
 #include <linux/bio.h>
+#include <linux/sched/signal.h>
 #include <linux/uio.h>
 #include "urpt.h"
 
@@ -114,6 +115,11 @@ static struct urpt_bio *urpt_zero_bio(struct urpt_build *b, gfp_t gfp)
 			break;
 		left -= n;
 	}
+	/* Not held: put at end_io, never through urpt_bio_free(). */
+	if (WARN_ON_ONCE(!ub->bio.bi_iter.bi_size)) {
+		bio_put(&ub->bio);
+		return NULL;
+	}
 	return ub;
 }
 
@@ -186,6 +192,9 @@ int urpt_build_next(struct urpt_build *b, struct urpt_bio **ubp, gfp_t gfp)
 	} else {
 		/* A range of 0 bytes (FLUSH) is one empty bio. */
 		b->sector = (b->range->offset + b->range_pos) >> SECTOR_SHIFT;
+		/* Zeroes written by a worker the ring may cancel: stop then. */
+		if (b->zero_pages && signal_pending(current))
+			return -EINTR;
 		ub = b->zero_pages ? urpt_zero_bio(b, gfp) :
 				     urpt_bio_alloc(b, 0, gfp);
 		if (!ub)

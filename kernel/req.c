@@ -386,11 +386,18 @@ static void urpt_req_run_once(struct urpt_dev *udev, struct urpt_build *b,
 void urpt_req_wait(struct urpt_dev *udev, struct urpt_build *b,
 		   struct urpt_result *r)
 {
-	struct urpt_build zeroes = *b;
+	bool zeroing = (b->opf & REQ_OP_MASK) == REQ_OP_WRITE_ZEROES;
+	struct urpt_build zeroes;
 
+	if (zeroing)
+		zeroes = *b;
 	urpt_req_run_once(udev, b, r);
-	if ((zeroes.opf & REQ_OP_MASK) == REQ_OP_WRITE_ZEROES &&
-	    r->status == BLK_STS_NOTSUPP) {
+	/*
+	 * Refused, or failed by a disk that then turned write-zeroes off (sd
+	 * after WRITE SAME is rejected: BLK_STS_TARGET), as blk-lib.c reads it.
+	 */
+	if (zeroing && (r->status == BLK_STS_NOTSUPP ||
+			(r->status && !bdev_write_zeroes_sectors(udev->bdev)))) {
 		urpt_build_zero_pages(&zeroes);
 		urpt_req_run_once(udev, &zeroes, r);
 	}
