@@ -75,11 +75,17 @@ scsi_disk() {
 	return 1
 }
 
-wait_block() { # wait_block DEV: up to 10 s for DEV to appear
+# keep_trying CMD...: CMD until it succeeds, every 0.1 s for up to 10 s
+# (disks appear asynchronously); only the last try's output is left.
+keep_trying() {
 	i=0
-	while [ ! -b "$1" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-	[ -b "$1" ]
+	until "$@"; do
+		[ $i -lt 100 ] || return 1
+		sleep 0.1
+		i=$((i + 1))
+	done
 }
+wait_block() { keep_trying [ -b "$1" ]; }
 
 # null_make NAME MiB MEMORY_BACKED: a null_blk disk through configfs;
 # prints its node: /dev/NAME where the kernel names it after its configfs
@@ -88,13 +94,11 @@ null_make() {
 	d=/sys/kernel/config/nullb/$1
 	mkdir "$d" && echo "$2" >"$d/size" && echo "$3" >"$d/memory_backed" &&
 		echo 512 >"$d/blocksize" && echo 1 >"$d/power" || return 1
-	i=0
-	while [ $i -lt 100 ]; do
-		for node in "/dev/$1" "/dev/nullb$(cat "$d/index")"; do
-			[ -b "$node" ] && echo "$node" && return 0
-		done
-		sleep 0.1
-		i=$((i + 1))
+	keep_trying null_node "$1"
+}
+null_node() { # null_node NAME: the node of configfs disk NAME, if it is there
+	for node in "/dev/$1" "/dev/nullb$(cat "/sys/kernel/config/nullb/$1/index")"; do
+		[ -b "$node" ] && echo "$node" && return 0
 	done
 	return 1
 }
@@ -106,15 +110,10 @@ null_gone() {
 	echo 0 >"$d/power" && rmdir "$d"
 }
 
-# scsi_node MODEL: /dev/sdX of the SCSI disk MODEL, waiting up to 10 s.
-scsi_node() {
-	i=0
-	while [ $i -lt 100 ]; do
-		d=$(scsi_disk "$1") && wait_block "/dev/$d" && echo "/dev/$d" && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
+# scsi_node MODEL: /dev/sdX of the SCSI disk MODEL, once it is there.
+scsi_node() { keep_trying scsi_present "$1"; }
+scsi_present() {
+	d=$(scsi_disk "$1") && [ -b "/dev/$d" ] && echo "/dev/$d"
 }
 # The node of the device-mapper disk NAME.
 dm_node() {
@@ -234,15 +233,7 @@ mpath_head() {
 	done
 	return 1
 }
-wait_mpath() {
-	i=0
-	while [ $i -lt 100 ]; do
-		mpath_head && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
-}
+wait_mpath() { keep_trying mpath_head; }
 disk_begin nvme-mpath
 step "NVMe multipath head over two controllers" wait_mpath &&
 	made=$(tail -n 1 /tmp/step.out)
@@ -274,15 +265,11 @@ nvmet_unexport() {
 }
 # nqn_disk NQN: the disk of subsystem NQN that has a node (the head
 # where there is one; path disks are hidden).
-nqn_disk() {
-	i=0
-	while [ $i -lt 100 ]; do
-		for d in /sys/block/nvme*n*; do
-			[ "$(cat "$d/device/subsysnqn" 2>/dev/null)" = "$1" ] || continue
-			[ -b "/dev/${d#/sys/block/}" ] && echo "/dev/${d#/sys/block/}" && return 0
-		done
-		sleep 0.1
-		i=$((i + 1))
+nqn_disk() { keep_trying nqn_node "$1"; }
+nqn_node() {
+	for d in /sys/block/nvme*n*; do
+		[ "$(cat "$d/device/subsysnqn" 2>/dev/null)" = "$1" ] || continue
+		[ -b "/dev/${d#/sys/block/}" ] && echo "/dev/${d#/sys/block/}" && return 0
 	done
 	return 1
 }
