@@ -208,19 +208,6 @@ static inline int ut_pread_full(int fd, void *buf, size_t len, uint64_t off)
 	return (size_t)n == len ? 0 : -EIO;
 }
 
-/*
- * The block layer's own answer to a discard of len bytes at off on the
- * disk fd (BLKDISCARD): 0 or -errno. The reference for a disk that offers
- * discard in its queue limits and refuses it (nvmet over a disk that
- * cannot discard, on 7.x): urpt cannot do better than the disk.
- */
-static inline int ut_block_discard(int fd, uint64_t off, uint64_t len)
-{
-	uint64_t range[2] = { off, len };
-
-	return ioctl(fd, BLKDISCARD, range) ? -errno : 0;
-}
-
 static inline int ut_pwrite_full(int fd, const void *buf, size_t len,
 				 uint64_t off)
 {

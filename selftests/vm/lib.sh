@@ -319,7 +319,8 @@ boot_vm() {
 	local kernel cache=none rc=0 vm_lock
 	kernel=$(guest_kernel "$kver")
 	rm -f "$rundir"/{vda,vdb,vdc,vdd,vde,sda,nvme,mpath}.img
-	truncate -s 64M "$rundir/vda.img" "$rundir/nvme.img" "$rundir/vdc.img" "$rundir/sda.img" "$rundir/mpath.img"
+	truncate -s 64M "$rundir/vda.img" "$rundir/nvme.img" "$rundir/vdc.img" "$rundir/sda.img"
+	truncate -s 32M "$rundir/mpath.img"
 	# guest/disks.sh: a read-only disk, and one for the ext2 under its loops
 	truncate -s 16M "$rundir/vdd.img"
 	truncate -s 128M "$rundir/vde.img"

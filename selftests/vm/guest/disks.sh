@@ -92,7 +92,7 @@ wait_block() { keep_trying [ -b "$1" ]; }
 # item, /dev/nullb<index> where it does not (6.1).
 null_make() {
 	d=/sys/kernel/config/nullb/$1
-	mkdir "$d" && echo "$2" >"$d/size" && echo "$3" >"$d/memory_backed" &&
+	{ [ -d "$d" ] || mkdir "$d"; } && echo "$2" >"$d/size" && echo "$3" >"$d/memory_backed" &&
 		echo 512 >"$d/blocksize" && echo 1 >"$d/power" || return 1
 	keep_trying null_node "$1"
 }
@@ -103,6 +103,13 @@ null_node() { # null_node NAME: the node of configfs disk NAME, if it is there
 	return 1
 }
 null_disk() { null_make "$1" "$2" 1; }
+# null_discarding NAME MiB: one that discards too (nvmet on 6.12 and later
+# offers DSM over any disk, then fails it where the disk cannot discard).
+null_discarding() {
+	mkdir "/sys/kernel/config/nullb/$1" &&
+		echo 1 >"/sys/kernel/config/nullb/$1/discard" &&
+		null_make "$1" "$2" 1
+}
 # null_gone NAME: power the configfs disk NAME off and remove it.
 null_gone() {
 	d=/sys/kernel/config/nullb/$1
@@ -234,7 +241,15 @@ mpath_head() {
 	return 1
 }
 wait_mpath() { keep_trying mpath_head; }
+# /init left its controllers unbound, so that the first NVMe stays nvme0.
+bind_late_nvme() {
+	for f in $(cat /etc/urpt/late-nvme 2>/dev/null); do
+		echo >"/sys/bus/pci/devices/$f/driver_override" &&
+			echo "$f" >/sys/bus/pci/drivers_probe || return 1
+	done
+}
 disk_begin nvme-mpath
+step "bind the subsystem's controllers ($(cat /etc/urpt/late-nvme 2>/dev/null))" bind_late_nvme
 step "NVMe multipath head over two controllers" wait_mpath &&
 	made=$(tail -n 1 /tmp/step.out)
 disk_end nvme-mpath
@@ -276,7 +291,7 @@ nqn_node() {
 disk_begin nvme-tcp
 if step "modprobe nvmet_tcp" modprobe nvmet_tcp && step "modprobe nvme_tcp" modprobe nvme_tcp &&
 	step "loopback up" ip link set lo up &&
-	step "null_blk urpt-tcp, 64 MiB" null_disk urpt-tcp 64 &&
+	step "null_blk urpt-tcp, 64 MiB, discard=1" null_discarding urpt-tcp 64 &&
 	step "nvmet exports $(tail -n 1 /tmp/step.out) on 127.0.0.1:4420" \
 		nvmet_export "$(tail -n 1 /tmp/step.out)" &&
 	step "nvme connect -t tcp -a 127.0.0.1 -s 4420 -n $TCP_NQN" \
