@@ -251,6 +251,31 @@ static inline void fl_mem_read(struct fl_mem *m)
 	m->sunreclaim = fl_meminfo("SUnreclaim");
 }
 
+/*
+ * The end reading of a loop begun at @base: memory a closed ring still
+ * holds while its exit work runs comes back, a leak does not. Read again,
+ * up to five seconds, while the growth is over a bound, and keep the best
+ * of the readings.
+ */
+static inline void fl_mem_settle(struct fl_mem *m, const struct fl_mem *base,
+				 long slab_kb, long avail_kb)
+{
+	struct fl_mem r;
+	int i;
+
+	fl_mem_read(m);
+	for (i = 0; i < 5; i++) {
+		if (m->sunreclaim - base->sunreclaim < slab_kb &&
+		    base->avail - m->avail < avail_kb)
+			return;
+		fl_mem_read(&r);
+		if (r.avail > m->avail)
+			m->avail = r.avail;
+		if (r.sunreclaim < m->sunreclaim)
+			m->sunreclaim = r.sunreclaim;
+	}
+}
+
 /* ---- module --------------------------------------------------------------- */
 
 /* delete_module("urpt"): 0 if it went, else -errno. */

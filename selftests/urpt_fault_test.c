@@ -372,7 +372,7 @@ TEST_F_TIMEOUT(fault, sigkill_1000_in_flight, 200)
 		if (round == 1)
 			fl_mem_read(&m0);
 	}
-	fl_mem_read(&m1);
+	fl_mem_settle(&m1, &m0, SLAB_GROWTH_KB, AVAIL_DROP_KB);
 	TH_LOG("%s: %d rounds of %d commands killed in flight: exit %.1f ms on average, %.1f ms at most; DETACH %.1f ms at most",
 	       variant->iopoll ? "IOPOLL" : "interrupts", KILL_ROUNDS,
 	       KILL_CMDS, fl_ms(exit_sum / KILL_ROUNDS), fl_ms(exit_max),
@@ -419,7 +419,7 @@ TEST_F_TIMEOUT(fault, ring_close_1000_in_flight, 200)
 		if (round == 1)
 			fl_mem_read(&m0);
 	}
-	fl_mem_read(&m1);
+	fl_mem_settle(&m1, &m0, SLAB_GROWTH_KB, AVAIL_DROP_KB);
 	fl_close_node(&self->ring, &self->ring_up, &self->fd);
 	det = fault_detach(self);
 	ASSERT_LE(0, det);
@@ -684,7 +684,7 @@ TEST_F_TIMEOUT(fault, bad_blocks_eio, 120)
 	fl_mem_read(&m0);
 	for (round = 0; round < BAD_ROUNDS; round++)
 		total_eio += bad_batch(_metadata, self, pattern, false);
-	fl_mem_read(&m1);
+	fl_mem_settle(&m1, &m0, SLAB_GROWTH_KB, AVAIL_DROP_KB);
 	TH_LOG("%s: %u commands failed with -EIO (BLK_STS_IOERR), %u in each batch of %zu; %u good ones beside them each time",
 	       variant->iopoll ? "IOPOLL" : "interrupts", total_eio, want,
 	       NR_BAD_CMDS + NR_GOOD_EXTRA,
