@@ -11,6 +11,9 @@
  *  - a stacked bio-based disk that splits (dm-striped over two slow
  *    null_blk with two tags each): 128 KiB reads crossing its chunks at
  *    queue depth 64 all complete with their bytes, never with -EAGAIN;
+ *  - a command of several bios of which two fail differently (dm-linear
+ *    over a null_blk that times out and one with a bad sector): the first
+ *    failed bio in disk order decides, not the first or last in time;
  *  - an NVMe Dataset Management command of 256 ranges, each the whole
  *    disk: it discards the disk once (the disk's own discard count goes
  *    up by one request, not 256), so what one command holds does not
@@ -167,37 +170,40 @@ static int dev_numbers(const char *path, char *out, size_t size)
 	return 0;
 }
 
-/* dm-striped, 64 KiB chunks, over the two null_blk disks; /dev/dm-N. */
-static int make_striped(FIXTURE_DATA(kinds) *self, uint64_t sectors,
-			char *dev, size_t size)
+/* One target of a device-mapper table, its parameters after it. */
+struct dm_target {
+	struct dm_target_spec spec;
+	char params[88];
+};
+
+/* A device-mapper disk of @nr targets, /dev/dm-N in @dev. */
+static int make_dm(FIXTURE_DATA(kinds) *self, const char *name,
+		   const struct dm_target *targets, unsigned int nr,
+		   char *dev, size_t size)
 {
 	struct {
 		struct dm_ioctl io;
-		struct dm_target_spec spec;
-		char params[128];
-	} t = { 0 };
+		struct dm_target t[2];
+	} table = { 0 };
 	struct dm_ioctl io = { 0 };
-	char a[24], b[24];
+	unsigned int i;
 	int ret;
 
-	ret = dev_numbers(self->nb[0].dev, a, sizeof(a));
-	if (!ret)
-		ret = dev_numbers(self->nb[1].dev, b, sizeof(b));
-	if (ret)
-		return ret;
-	snprintf(self->dm_name, sizeof(self->dm_name), "urptstripe");
+	if (nr > 2)
+		return -E2BIG;
+	snprintf(self->dm_name, sizeof(self->dm_name), "%s", name);
 	dm_remove(self->dm_name);
 	ret = dm_ioctl(DM_DEV_CREATE, &io, sizeof(io), self->dm_name);
 	if (ret)
 		return ret;
 	self->dm_made = true;
-	t.io.target_count = 1;
-	t.spec.sector_start = 0;
-	t.spec.length = sectors * 2;
-	snprintf(t.spec.target_type, sizeof(t.spec.target_type), "striped");
-	snprintf(t.params, sizeof(t.params), "2 128 %s 0 %s 0", a, b);
-	t.spec.next = 0;
-	ret = dm_ioctl(DM_TABLE_LOAD, &t.io, sizeof(t), self->dm_name);
+	table.io.target_count = nr;
+	for (i = 0; i < nr; i++) {
+		table.t[i] = targets[i];
+		/* from this spec to the next one */
+		table.t[i].spec.next = sizeof(table.t[i]);
+	}
+	ret = dm_ioctl(DM_TABLE_LOAD, &table.io, sizeof(table), self->dm_name);
 	if (ret)
 		return ret;
 	memset(&io, 0, sizeof(io));
@@ -206,6 +212,32 @@ static int make_striped(FIXTURE_DATA(kinds) *self, uint64_t sectors,
 		return ret;
 	snprintf(dev, size, "/dev/dm-%u", minor(io.dev));
 	return fl_wait_path(dev, false, 5000 * ut_timeout_scale()) ? 0 : -ENOENT;
+}
+
+static void dm_set_target(struct dm_target *t, uint64_t start, uint64_t len,
+			  const char *type)
+{
+	t->spec.sector_start = start;
+	t->spec.length = len;
+	snprintf(t->spec.target_type, sizeof(t->spec.target_type), "%s", type);
+}
+
+/* dm-striped, 64 KiB chunks, over the two null_blk disks; /dev/dm-N. */
+static int make_striped(FIXTURE_DATA(kinds) *self, uint64_t sectors,
+			char *dev, size_t size)
+{
+	struct dm_target t = { 0 };
+	char a[24], b[24];
+	int ret;
+
+	ret = dev_numbers(self->nb[0].dev, a, sizeof(a));
+	if (!ret)
+		ret = dev_numbers(self->nb[1].dev, b, sizeof(b));
+	if (ret)
+		return ret;
+	dm_set_target(&t, 0, sectors * 2, "striped");
+	snprintf(t.params, sizeof(t.params), "2 128 %s 0 %s 0", a, b);
+	return make_dm(self, "urptstripe", &t, 1, dev, size);
 }
 
 TEST_F(kinds, stacked_disk_no_late_eagain)
@@ -263,6 +295,112 @@ TEST_F(kinds, stacked_disk_no_late_eagain)
 	EXPECT_EQ(0u, again)
 		TH_LOG("%u of %u reads completed with -EAGAIN", again, total);
 	EXPECT_EQ(0u, bad) TH_LOG("%u of %u reads failed otherwise", bad, total);
+}
+
+/*
+ * Which error a command of several bios reports: the first failed bio in
+ * disk order, whichever failed first in time. A dm-linear disk of two
+ * regions of 16 MiB: one on a null_blk that times every request out (its
+ * io_timeout is 1 s, it completes after 3 s, with BLK_STS_TIMEOUT), one on
+ * a null_blk with a bad sector (BLK_STS_IOERR at once). A 32 MiB READ from
+ * sector 0 is several bios (a bio holds 256 runs of contiguous pages, a
+ * few MiB): its first bio lies wholly in the first region, its last
+ * sector is the bad one (@slow_first) or its first sector is
+ * (!@slow_first).
+ */
+#define ORDER_REGION	32768ull	/* sectors, 16 MiB */
+#define ORDER_LEN	(32u << 20)
+#define ORDER_SLOW_NS	"3000000000"
+#define ORDER_TIMEOUT_MS "1000"
+
+static void first_failed_bio(struct __test_metadata *_metadata,
+			     FIXTURE_DATA(kinds) *self, bool slow_first)
+{
+	static const char *const slow_attrs[] = {
+		"size=16", "memory_backed=0", "blocksize=512", "irqmode=2",
+		"completion_nsec=" ORDER_SLOW_NS, "hw_queue_depth=256", NULL,
+	};
+	static const char *const bad_attrs[] = {
+		"size=16", "memory_backed=1", "blocksize=512", NULL,
+	};
+	struct nb_disk *slow = &self->nb[0], *bad = &self->nb[1];
+	struct dm_target t[2];
+	char slow_dev[24], bad_dev[24], dev[32], path[96], range[32];
+	char bad_path[1024];
+	const char *what = "";
+	const int want = slow_first ? -ETIMEDOUT : -EIO;
+	const uint64_t want_sts = slow_first ? BLK_STS_TIMEOUT_V :
+					       BLK_STS_IOERR_V;
+	uint64_t bad_sector;
+	struct ut_cqe c;
+	int64_t t0;
+	char *buf;
+	int ret;
+
+	NEED_SETUP();
+	memset(t, 0, sizeof(t));
+	if (!ut_exists("/dev/mapper/control"))
+		SKIP(return, "no /dev/mapper/control (dm_mod)");
+	ret = nb_make(slow, "slow", slow_attrs, &what);
+	if (!ret)
+		ret = nb_make(bad, "bad", bad_attrs, &what);
+	ASSERT_EQ(0, ret) TH_LOG("%s: %s", what, strerror(-ret));
+	snprintf(path, sizeof(path), "/sys/block/%s/queue/io_timeout",
+		 slow->disk);
+	ASSERT_EQ(0, fl_write_file(path, ORDER_TIMEOUT_MS));
+	/* The bad sector, on the bad disk: the READ's last or first. */
+	bad_sector = slow_first ? ORDER_LEN / 512 - 1 - ORDER_REGION : 0;
+	snprintf(range, sizeof(range), "+%llu-%llu",
+		 (unsigned long long)bad_sector,
+		 (unsigned long long)bad_sector);
+	snprintf(bad_path, sizeof(bad_path), "%s/badblocks", bad->item);
+	ASSERT_EQ(0, fl_write_file(bad_path, range));
+	ASSERT_EQ(0, dev_numbers(slow->dev, slow_dev, sizeof(slow_dev)));
+	ASSERT_EQ(0, dev_numbers(bad->dev, bad_dev, sizeof(bad_dev)));
+	dm_set_target(&t[0], 0, ORDER_REGION, "linear");
+	dm_set_target(&t[1], ORDER_REGION, ORDER_REGION, "linear");
+	snprintf(t[0].params, sizeof(t[0].params), "%s 0",
+		 slow_first ? slow_dev : bad_dev);
+	snprintf(t[1].params, sizeof(t[1].params), "%s 0",
+		 slow_first ? bad_dev : slow_dev);
+	ret = make_dm(self, "urptorder", t, 2, dev, sizeof(dev));
+	ASSERT_EQ(0, ret) TH_LOG("dm-linear: %s", strerror(-ret));
+	ret = ut_disk_attach(&self->d, dev, &what);
+	ASSERT_EQ(0, ret) TH_LOG("%s: %s: %s", dev, what, strerror(-ret));
+
+	/* Small pages: a huge one would make the READ one bio. */
+	buf = mmap(NULL, ORDER_LEN, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, buf);
+	madvise(buf, ORDER_LEN, MADV_NOHUGEPAGE);
+	memset(buf, 0, ORDER_LEN);
+	ASSERT_NE(NULL, ut_prep(&self->d.dev.ring, self->d.dev.fd,
+				URPT_CMD_READ, buf, ORDER_LEN, 0));
+	t0 = fl_now_ns();
+	ASSERT_EQ(0, ut_submit_one(&self->d.dev.ring, &c));
+	TH_LOG("%s bio first: res %d, status %llu, %llu bios, %.0f ms",
+	       slow_first ? "the timed-out" : "the failed",
+	       c.res, (unsigned long long)(c.extra[0] & URPT_RES2_STATUS_MASK),
+	       (unsigned long long)((c.extra[0] >> URPT_RES2_BIOS_SHIFT) &
+				    URPT_RES2_BIOS_MASK),
+	       fl_ms(fl_now_ns() - t0));
+	EXPECT_LE(2ull, (c.extra[0] >> URPT_RES2_BIOS_SHIFT) &
+			URPT_RES2_BIOS_MASK);
+	EXPECT_EQ(want, c.res);
+	EXPECT_EQ(want_sts, c.extra[0] & URPT_RES2_STATUS_MASK);
+	munmap(buf, ORDER_LEN);
+}
+
+/* Time would pick the bad sector's -EIO; disk order picks the timeout. */
+TEST_F_TIMEOUT(kinds, first_failed_bio_wins_over_an_earlier_failure, 60)
+{
+	first_failed_bio(_metadata, self, true);
+}
+
+/* The last to fail would be the timeout; the first in disk order is not. */
+TEST_F_TIMEOUT(kinds, first_failed_bio_wins_over_a_later_failure, 60)
+{
+	first_failed_bio(_metadata, self, false);
 }
 
 /* Field 12 of /sys/block/DISK/stat: discard requests completed. */

@@ -49,6 +49,9 @@ static inline int fl_write_file(const char *path, const char *val)
 }
 
 /* A null_blk disk made through configfs. */
+#define BLK_STS_TIMEOUT_V 2	/* blk_status_t values, 6.1 .. 7.2 */
+#define BLK_STS_IOERR_V	10
+
 struct nb_disk {
 	char item[320];		/* NB_ROOT/<name> */
 	char dev[48];		/* /dev/<disk> */

@@ -22,8 +22,6 @@
 #define REMOVE_DEPTH	128	/* in flight when the disk is removed */
 #define REMOVE_LIMIT_MS	5000	/* every one of them completes by then */
 #define DETACH_LIMIT_MS	2000	/* DETACH once nothing is on the disk */
-#define BLK_STS_TIMEOUT_V 2	/* blk_status_t values, 6.1 .. 7.2 */
-#define BLK_STS_IOERR_V	10
 #define NVME_SC_INTERNAL_V 0x6	/* NVMe's Internal Error, docs/nvme.md */
 /*
  * Bounds of memory growth across the loops (KiB), warm-up excluded, the
