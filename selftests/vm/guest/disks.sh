@@ -4,8 +4,9 @@
 # beyond the four every program runs on. Each is made here, gets the data
 # tests (DISK_TESTS: the round trip against the disk read with O_DIRECT,
 # every command, the NVMe personality), `urpt verify` at queue depths 1
-# and 32, fio's verify through the NVMe personality, and is taken down
-# again:
+# and 32, fio's verify through the NVMe personality; a stacked disk (loop,
+# dm, md, NVMe/TCP) then has pattern.bin written at its start and read
+# back from the layer below it; and it is taken down again:
 #   sda        a SCSI disk: qemu's virtio-scsi with sd
 #   scsi_debug a scsi_debug disk of 64 MiB
 #   loop       a loop device over a file on ext2 (/dev/vde), buffered
@@ -32,8 +33,21 @@ DISK_TESTS="urpt_test urpt_cmds_test urpt_nvme_test"
 LOSETUP=/usr/sbin/losetup
 DISK_VERIFY_QDS="1 32"
 
-# disk_run KIND DEV: the data tests, urpt verify and fio on DEV. Runs are
-# named PROGRAM@DEV[KIND] where the node's name does not say the kind.
+# below_holds FILE SECTOR: FILE (the layer below a stacked disk) holds
+# /data/pattern.bin from SECTOR on, read again from the disk, not from a
+# page cache that kept what was there before.
+below_holds() {
+	sync
+	echo 3 >/proc/sys/vm/drop_caches
+	dd if="$1" of=/tmp/below.bin bs=512 skip="$2" \
+		count=$(($(wc -c </data/pattern.bin) / 512)) 2>/dev/null &&
+		cmp /tmp/below.bin /data/pattern.bin
+}
+
+# disk_run KIND DEV [BELOW SECTOR]...: the data tests, urpt verify and fio
+# on DEV; then, for a stacked disk, pattern.bin written at offset 0 of DEV
+# must be at SECTOR of each BELOW (a file or a disk). Runs are named
+# PROGRAM@DEV[KIND] where the node's name does not say the kind.
 disk_run() {
 	tag=
 	[ "${2#/dev/}" = "$1" ] || tag="[$1]"
@@ -54,6 +68,16 @@ disk_run() {
 			timeout -s KILL $TEST_TIMEOUT fio --name=verify --filename="$dev" \
 			--ioengine=io_uring_cmd --cmd_type=nvme --rw=randwrite --bs=4k \
 			--size=4M --iodepth=16 --verify=crc32c --randseed=7
+		if [ $# -ge 4 ]; then
+			kind=$1 top=$2
+			shift 2
+			step "urpt write $dev --offset 0 --input /data/pattern.bin ($kind)" \
+				urpt write "$dev" --offset 0 --input /data/pattern.bin
+			while [ $# -ge 2 ]; do
+				step "the layer below $top holds it: $1 at sector $2" below_holds "$1" "$2"
+				shift 2
+			done
+		fi
 		step "urpt detach ${dev#/dev/urpt}" urpt detach "${dev#/dev/urpt}"
 	fi
 	echo "1..$n"
@@ -163,7 +187,7 @@ if step "modprobe loop" modprobe loop && step "modprobe ext4" modprobe ext4 &&
 fi
 disk_end loop
 if [ -n "$made" ]; then
-	disk_run loop "$made"
+	disk_run loop "$made" /mnt/ext2/loop.img 0
 	buffered=$made
 	disk_begin loop-dio
 	step "losetup --detach $buffered" "$LOSETUP" --detach "$buffered"
@@ -176,7 +200,7 @@ if [ -n "$made" ]; then
 	fi
 	disk_end loop-dio
 	if [ -n "$made" ]; then
-		disk_run loop-dio "$made"
+		disk_run loop-dio "$made" /mnt/ext2/loop.img 0
 		"$LOSETUP" --detach "$made"
 	fi
 fi
@@ -190,7 +214,7 @@ if step "null_blk urpt-dm, 64 MiB" null_disk urpt-dm 64; then
 		made=$(tail -n 1 /tmp/step.out)
 fi
 disk_end dm-linear
-[ -n "$made" ] && disk_run dm-linear "$made"
+[ -n "$made" ] && disk_run dm-linear "$made" "$base" 0
 dmsetup --noudevsync remove urpt-linear 2>/dev/null
 null_gone urpt-dm
 
@@ -210,7 +234,15 @@ md_disk() { # md_disk KIND LEVEL MD: md LEVEL at MD over two null_blk
 		made=$3
 	fi
 	disk_end "$1"
-	[ -n "$made" ] && disk_run "$1" "$made"
+	# Offset 0 of raid0 is its first member's first chunk; raid1 has it
+	# on both. Each member's data starts at its md/dev-*/offset.
+	below=
+	for m in $members; do
+		below="$below $m $(cat "/sys/block/${3#/dev/}/md/dev-${m#/dev/}/offset" 2>/dev/null)"
+		[ "$2" = 0 ] && break
+	done
+	# shellcheck disable=SC2086 # MEMBER SECTOR pairs
+	[ -n "$made" ] && disk_run "$1" "$made" $below
 	mdadm --stop "$3" >/dev/null 2>&1
 	null_gone "urpt-$1-a"
 	null_gone "urpt-$1-b"
@@ -292,8 +324,8 @@ disk_begin nvme-tcp
 if step "modprobe nvmet_tcp" modprobe nvmet_tcp && step "modprobe nvme_tcp" modprobe nvme_tcp &&
 	step "loopback up" ip link set lo up &&
 	step "null_blk urpt-tcp, 64 MiB, discard=1" null_discarding urpt-tcp 64 &&
-	step "nvmet exports $(tail -n 1 /tmp/step.out) on 127.0.0.1:4420" \
-		nvmet_export "$(tail -n 1 /tmp/step.out)" &&
+	exported=$(tail -n 1 /tmp/step.out) &&
+	step "nvmet exports $exported on 127.0.0.1:4420" nvmet_export "$exported" &&
 	step "nvme connect -t tcp -a 127.0.0.1 -s 4420 -n $TCP_NQN" \
 		nvme connect -t tcp -a 127.0.0.1 -s 4420 -n "$TCP_NQN" \
 		--hostnqn="nqn.2014-08.org.nvmexpress:uuid:$HOSTID" --hostid="$HOSTID" &&
@@ -301,7 +333,7 @@ if step "modprobe nvmet_tcp" modprobe nvmet_tcp && step "modprobe nvme_tcp" modp
 	made=$(tail -n 1 /tmp/step.out)
 fi
 disk_end nvme-tcp
-[ -n "$made" ] && disk_run nvme-tcp "$made"
+[ -n "$made" ] && disk_run nvme-tcp "$made" "$exported" 0
 nvme disconnect -n "$TCP_NQN" >/dev/null 2>&1
 nvmet_unexport
 null_gone urpt-tcp
