@@ -300,16 +300,18 @@ TEST_F(kinds, stacked_disk_no_late_eagain)
 /*
  * Which error a command of several bios reports: the first failed bio in
  * disk order, whichever failed first in time. A dm-linear disk of two
- * regions of 16 MiB: one on a null_blk that times every request out (its
+ * regions of 256 KiB: one on a null_blk that times every request out (its
  * io_timeout is 1 s, it completes after 3 s, with BLK_STS_TIMEOUT), one on
- * a null_blk with a bad sector (BLK_STS_IOERR at once). A 32 MiB READ from
- * sector 0 is several bios (a bio holds 256 runs of contiguous pages, a
- * few MiB): its first bio lies wholly in the first region, its last
- * sector is the bad one (@slow_first) or its first sector is
- * (!@slow_first).
+ * a null_blk with a bad sector (BLK_STS_IOERR at once). A READV from
+ * sector 0 of 1024 segments of 512 bytes, four to a page with gaps
+ * between them, so that no two are one bvec however the pages lie: bios
+ * of at most 255 segments (127.5 KiB), the first wholly in the first
+ * region; the READ's last sector is the bad one (@slow_first) or its
+ * first is (!@slow_first).
  */
-#define ORDER_REGION	32768ull	/* sectors, 16 MiB */
-#define ORDER_LEN	(32u << 20)
+#define ORDER_REGION	512ull	/* sectors, 256 KiB */
+#define ORDER_SEGS	1024u
+#define ORDER_LEN	(ORDER_SEGS * 512u)
 #define ORDER_SLOW_NS	"3000000000"
 #define ORDER_TIMEOUT_MS "1000"
 
@@ -317,11 +319,11 @@ static void first_failed_bio(struct __test_metadata *_metadata,
 			     FIXTURE_DATA(kinds) *self, bool slow_first)
 {
 	static const char *const slow_attrs[] = {
-		"size=16", "memory_backed=0", "blocksize=512", "irqmode=2",
+		"size=1", "memory_backed=0", "blocksize=512", "irqmode=2",
 		"completion_nsec=" ORDER_SLOW_NS, "hw_queue_depth=256", NULL,
 	};
 	static const char *const bad_attrs[] = {
-		"size=16", "memory_backed=1", "blocksize=512", NULL,
+		"size=1", "memory_backed=1", "blocksize=512", NULL,
 	};
 	struct nb_disk *slow = &self->nb[0], *bad = &self->nb[1];
 	struct dm_target t[2];
@@ -333,7 +335,9 @@ static void first_failed_bio(struct __test_metadata *_metadata,
 					       BLK_STS_IOERR_V;
 	uint64_t bad_sector;
 	struct ut_cqe c;
+	struct iovec *iov;
 	int64_t t0;
+	unsigned int i;
 	char *buf;
 	int ret;
 
@@ -368,14 +372,15 @@ static void first_failed_bio(struct __test_metadata *_metadata,
 	ret = ut_disk_attach(&self->d, dev, &what);
 	ASSERT_EQ(0, ret) TH_LOG("%s: %s: %s", dev, what, strerror(-ret));
 
-	/* Small pages: a huge one would make the READ one bio. */
-	buf = mmap(NULL, ORDER_LEN, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	ASSERT_NE(MAP_FAILED, buf);
-	madvise(buf, ORDER_LEN, MADV_NOHUGEPAGE);
-	memset(buf, 0, ORDER_LEN);
+	buf = ut_alloc(ORDER_SEGS / 4 * 4096);
+	iov = calloc(ORDER_SEGS, sizeof(*iov));
+	ASSERT_TRUE(buf && iov);
+	for (i = 0; i < ORDER_SEGS; i++) {
+		iov[i].iov_base = buf + i / 4 * 4096 + i % 4 * 1024;
+		iov[i].iov_len = 512;
+	}
 	ASSERT_NE(NULL, ut_prep(&self->d.dev.ring, self->d.dev.fd,
-				URPT_CMD_READ, buf, ORDER_LEN, 0));
+				URPT_CMD_READV, iov, ORDER_SEGS, 0));
 	t0 = fl_now_ns();
 	ASSERT_EQ(0, ut_submit_one(&self->d.dev.ring, &c));
 	TH_LOG("%s bio first: res %d, status %llu, %llu bios, %.0f ms",
@@ -388,7 +393,8 @@ static void first_failed_bio(struct __test_metadata *_metadata,
 			URPT_RES2_BIOS_MASK);
 	EXPECT_EQ(want, c.res);
 	EXPECT_EQ(want_sts, c.extra[0] & URPT_RES2_STATUS_MASK);
-	munmap(buf, ORDER_LEN);
+	free(iov);
+	free(buf);
 }
 
 /* Time would pick the bad sector's -EIO; disk order picks the timeout. */
