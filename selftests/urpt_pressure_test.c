@@ -4,8 +4,8 @@
  * under memory pressure complete, never with -ENOMEM, as O_DIRECT does
  * (every bio after the first may be allocated waiting, once the ones
  * before it were submitted). Two kinds of pressure, each with a page-cache
- * hog, a child that reads a 4 GiB null_blk (memory_backed=0: zeroes, no
- * memory of its own) through the page cache without end:
+ * hog, two children that read a 4 GiB null_blk (memory_backed=0: zeroes,
+ * no memory of its own) through the page cache without end:
  *  - memcg: the test and its hog in a memory cgroup whose memory.max is
  *    what the test holds plus 48 MiB: the cgroup lives at its limit, and
  *    every page charged to it (bounce pages are) must be reclaimed for;
@@ -35,7 +35,8 @@
 #define CG_HEADROOM	(48ull << 20)
 #define MiB		(1u << 20)
 #define BIG_LEN		(8 * MiB)	/* a zero-copy READ of 8 bios */
-#define BOUNCE_LEN	(4 * MiB)	/* bounced WRITE, READ back */
+#define BOUNCE_LEN	(16 * MiB)	/* bounced WRITE, READ back */
+#define NR_HOGS		2
 #define NR_DSM		256		/* Dataset Management ranges */
 #define ROUNDS		40
 #define DISK_MB		"64"
@@ -45,7 +46,7 @@ FIXTURE(pressure) {
 	struct nb_disk nb;	/* the commands' disk */
 	struct nb_disk hog_nb;	/* what the hog reads */
 	struct ut_disk d;
-	pid_t hog;
+	pid_t hog[NR_HOGS];
 	bool in_cgroup;
 	char *big, *data, *check;
 	uint32_t *ranges;
@@ -75,7 +76,7 @@ FIXTURE_SETUP(pressure)
 	const char *what = "";
 	int ret;
 
-	self->hog = -1;
+	self->hog[0] = self->hog[1] = -1;
 	ASSERT_TRUE(ut_exists(UT_CONTROL_PATH)) {
 		TH_LOG("%s missing: is urpt.ko loaded?", UT_CONTROL_PATH);
 	}
@@ -104,9 +105,11 @@ FIXTURE_TEARDOWN(pressure)
 {
 	if (self->skip)
 		return;
-	if (self->hog > 0) {
-		kill(self->hog, SIGKILL);
-		waitpid(self->hog, NULL, 0);
+	for (int i = 0; i < NR_HOGS; i++) {
+		if (self->hog[i] > 0) {
+			kill(self->hog[i], SIGKILL);
+			waitpid(self->hog[i], NULL, 0);
+		}
 	}
 	if (self->in_cgroup) {
 		fl_write_file(CG_ROOT "/cgroup.procs", "0");
@@ -188,8 +191,8 @@ static const char *enter_cgroup(FIXTURE_DATA(pressure) *self)
 	return NULL;
 }
 
-/* The hog: buffered reads of the 4 GiB disk, from the start, forever. */
-static pid_t start_hog(const char *dev)
+/* A hog: buffered reads of the 4 GiB disk from @start on, forever. */
+static pid_t start_hog(const char *dev, off_t start)
 {
 	pid_t pid = fork();
 	char *buf;
@@ -199,7 +202,7 @@ static pid_t start_hog(const char *dev)
 		return pid;
 	buf = malloc(MiB);
 	fd = open(dev, O_RDONLY | O_CLOEXEC);
-	if (!buf || fd < 0)
+	if (!buf || fd < 0 || lseek(fd, start, SEEK_SET) != start)
 		_exit(1);
 	for (;;) {
 		ssize_t n = read(fd, buf, MiB);
@@ -256,14 +259,14 @@ static void press_round(struct __test_metadata *_metadata,
 	ASSERT_NE(NULL, cmd);
 	cmd->flags |= URPT_F_BOUNCE;
 	ASSERT_EQ(0, ut_submit_one(ring, &c));
-	expect_res(_metadata, n, &c, BOUNCE_LEN, "bounced WRITE 4 MiB");
+	expect_res(_metadata, n, &c, BOUNCE_LEN, "bounced WRITE 16 MiB");
 	memset(self->check + 8, 0, BOUNCE_LEN);
 	cmd = ut_prep(ring, self->d.dev.fd, URPT_CMD_READ, self->check + 8,
 		      BOUNCE_LEN, off);
 	ASSERT_NE(NULL, cmd);
 	cmd->flags |= URPT_F_BOUNCE;
 	ASSERT_EQ(0, ut_submit_one(ring, &c));
-	expect_res(_metadata, n, &c, BOUNCE_LEN, "bounced READ 4 MiB");
+	expect_res(_metadata, n, &c, BOUNCE_LEN, "bounced READ 16 MiB");
 	if (c.res == (int32_t)BOUNCE_LEN &&
 	    memcmp(self->check + 8, self->data + 8, BOUNCE_LEN))
 		n->bad_data++;
@@ -292,6 +295,7 @@ static void press_round(struct __test_metadata *_metadata,
 TEST_F_TIMEOUT(pressure, no_enomem, 300)
 {
 	uint64_t usage = 0, max_events = 0, oom_kills = 0, kswapd0, kswapd1;
+	uint64_t stall0, stall1;
 	struct press_count n = { 0 };
 	const char *why;
 	char v[32];
@@ -312,26 +316,32 @@ TEST_F_TIMEOUT(pressure, no_enomem, 300)
 		ASSERT_EQ(0, fl_write_file(CG_DIR "/memory.max", v));
 	}
 	kswapd0 = vmstat_sum("pgscan_kswapd");
-	self->hog = start_hog(self->hog_nb.dev);
-	ASSERT_LT(0, self->hog);
+	stall0 = vmstat_sum("allocstall");
+	for (r = 0; r < NR_HOGS; r++) {
+		self->hog[r] = start_hog(self->hog_nb.dev, (off_t)r << 31);
+		ASSERT_LT(0, self->hog[r]);
+	}
 	/* Let the hog reach the limit, or fill memory. */
 	sleep(variant->memcg ? 1 : 3);
 	for (r = 0; r < ROUNDS; r++) {
 		press_round(_metadata, self, r, &n);
-		if (kill(self->hog, 0))
+		if (kill(self->hog[0], 0) || kill(self->hog[1], 0))
 			break;
 	}
-	EXPECT_EQ(0, kill(self->hog, 0)) TH_LOG("the hog died");
+	EXPECT_EQ(0, kill(self->hog[0], 0)) TH_LOG("a hog died");
+	EXPECT_EQ(0, kill(self->hog[1], 0)) TH_LOG("a hog died");
 	kswapd1 = vmstat_sum("pgscan_kswapd");
+	stall1 = vmstat_sum("allocstall");
 	if (variant->memcg) {
 		read_u64_file(CG_DIR "/memory.events", "max", &max_events);
 		read_u64_file(CG_DIR "/memory.events", "oom_kill", &oom_kills);
 	}
-	TH_LOG("%s: %u commands in %u rounds: %u -ENOMEM, %u other errors, %u bounced READs that differ; memory.max hit %llu times, %llu OOM kills; kswapd scanned %llu pages",
+	TH_LOG("%s: %u commands in %u rounds: %u -ENOMEM, %u other errors, %u bounced READs that differ; memory.max hit %llu times, %llu OOM kills; kswapd scanned %llu pages, %llu allocations stalled in direct reclaim",
 	       variant->memcg ? "memcg" : "global", n.done, r, n.nomem,
 	       n.other, n.bad_data, (unsigned long long)max_events,
 	       (unsigned long long)oom_kills,
-	       (unsigned long long)(kswapd1 - kswapd0));
+	       (unsigned long long)(kswapd1 - kswapd0),
+	       (unsigned long long)(stall1 - stall0));
 	EXPECT_EQ(0u, n.nomem);
 	EXPECT_EQ(0u, n.other);
 	EXPECT_EQ(0u, n.bad_data);
