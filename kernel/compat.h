@@ -17,6 +17,9 @@
 #else
 #include <linux/io_uring.h>
 #endif
+#ifndef URPT_HAVE_F_COMPAT
+#include <linux/io_uring_types.h>
+#endif
 #include <urpt.h>
 
 /* The command area of the SQE: 6.4 replaced cmd->cmd with cmd->sqe. */
@@ -154,18 +157,20 @@ static inline unsigned short urpt_bio_nr_vecs(struct iov_iter *iter)
 #endif
 
 /*
- * Is the ring a 32-bit program's (iovecs in the compat layout)? io_uring
- * says so from 6.6 (IO_URING_F_COMPAT); before, the task does: a 32-bit
- * task's threads, io_uring's workers among them, keep TIF_ADDR32.
+ * Is the ring a 32-bit program's (iovecs in the compat layout)? What
+ * io_uring recorded when the ring was set up (ctx->compat), which later
+ * kernels pass as IO_URING_F_COMPAT. Not in_compat_syscall(): it describes
+ * the syscall in progress, and io_uring also issues from task work run on
+ * the way back from an interrupt, where orig_ax is -1 and reads as an x32
+ * syscall, and from its workers, whose registers were copied from there.
  */
-static inline bool urpt_ring_compat(unsigned int issue_flags)
+static inline bool urpt_ring_compat(struct io_uring_cmd *ioucmd,
+				    unsigned int issue_flags)
 {
 #if defined(URPT_HAVE_F_COMPAT)
 	return issue_flags & IO_URING_F_COMPAT;
-#elif defined(CONFIG_X86_64) && defined(CONFIG_COMPAT)
-	return in_compat_syscall() || test_thread_flag(TIF_ADDR32);
 #else
-	return in_compat_syscall();
+	return cmd_to_io_kiocb(ioucmd)->ctx->compat;
 #endif
 }
 

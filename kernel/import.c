@@ -93,11 +93,11 @@ static int urpt_copy_compat_iovec(struct iovec *vec, void __user *uvec, u32 nr)
 
 /*
  * The iovec array of READV/WRITEV, in the layout of the caller's ABI: a
- * 32-bit program's struct compat_iovec where io_uring says the ring is
- * compat (IO_URING_F_COMPAT) or an ioctl comes from a 32-bit caller,
- * else the native struct iovec. import_iovec() would ask
- * in_compat_syscall(), which says nothing about the ring's owner when
- * io_uring issues the command again from its worker. Uses @*iov
+ * 32-bit program's struct compat_iovec where the ring was set up by one
+ * (urpt_ring_compat()) or an ioctl comes from a 32-bit caller, else the
+ * native struct iovec. import_iovec() would ask in_compat_syscall(),
+ * which describes a syscall in progress: io_uring also issues commands
+ * from task work and from its workers. Uses @*iov
  * (UIO_FASTIOV entries) when it is enough, else allocates; on success the
  * caller kfree()s @*iov unless it is still the array it passed in.
  */
@@ -162,7 +162,7 @@ int urpt_import(struct io_uring_cmd *ioucmd, u64 addr, u32 len,
 	if (vectored) {
 		if (!len || len > URPT_MAX_IOVECS)
 			return -EINVAL;
-		compat = ioucmd ? urpt_ring_compat(issue_flags) :
+		compat = ioucmd ? urpt_ring_compat(ioucmd, issue_flags) :
 				  in_compat_syscall();
 		return urpt_import_iovec(dir, buf, len, compat, iov, iter);
 	}

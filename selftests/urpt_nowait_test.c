@@ -374,4 +374,73 @@ TEST_F_TIMEOUT(storm, registered_buffers, 180)
 	storm(_metadata, self, 0, STORM, 65536, M_FIXED);
 }
 
+/*
+ * A READV linked behind a READ: io_uring issues it from task work once the
+ * READ completed, and task work runs wherever the submitter next enters
+ * the kernel; here, spinning in user space, on its way back from an
+ * interrupt. 6.1's in_compat_syscall() there reads the interrupt's
+ * orig_ax (-1) as an x32 syscall: an iovec array read in the 32-bit
+ * layout has lengths made of the buffers' upper address bits, and the
+ * READV fails with -EINVAL. The ring's own record says 64-bit.
+ */
+#define L_ROUNDS	20u
+#define L_PAIRS		32u
+#define L_SPIN_MS	20
+
+TEST_F_TIMEOUT(storm, readv_linked_issued_from_task_work, 180)
+{
+	struct io_uring ring;
+	struct io_uring_sqe *sqe;
+	struct timespec t0, t;
+	unsigned int r, i, bad = 0, done = 0;
+	struct iovec *iov;
+	struct ut_cqe c;
+	char *buf;
+
+	NEED_SETUP();
+	ASSERT_EQ(0, urpt_queue_init(2 * L_PAIRS, &ring, 0));
+	buf = ut_alloc((size_t)2 * L_PAIRS * 4096);
+	iov = calloc(L_PAIRS, sizeof(*iov));
+	ASSERT_TRUE(buf && iov);
+	for (r = 0; r < L_ROUNDS; r++) {
+		for (i = 0; i < L_PAIRS; i++) {
+			sqe = io_uring_get_sqe(&ring);
+			ASSERT_NE(NULL, sqe);
+			urpt_prep_read(sqe, self->d.dev.fd,
+				       buf + (size_t)2 * i * 4096, 4096,
+				       (uint64_t)2 * i * 4096);
+			sqe->flags |= IOSQE_IO_LINK;
+			sqe->user_data = 2 * i;
+			iov[i].iov_base = buf + (size_t)(2 * i + 1) * 4096;
+			iov[i].iov_len = 4096;
+			sqe = io_uring_get_sqe(&ring);
+			ASSERT_NE(NULL, sqe);
+			urpt_prep_readv(sqe, self->d.dev.fd, &iov[i], 1,
+					(uint64_t)(2 * i + 1) * 4096);
+			sqe->user_data = 2 * i + 1;
+		}
+		ASSERT_EQ((int)(2 * L_PAIRS), io_uring_submit(&ring));
+		/* In user space, not in io_uring_enter(), while they run. */
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		do {
+			clock_gettime(CLOCK_MONOTONIC, &t);
+		} while ((t.tv_sec - t0.tv_sec) * 1000 +
+			 (t.tv_nsec - t0.tv_nsec) / 1000000 < L_SPIN_MS);
+		for (i = 0; i < 2 * L_PAIRS; i++) {
+			ASSERT_EQ(0, ut_reap(&ring, &c));
+			done++;
+			if (c.res != 4096 && ++bad <= 5)
+				TH_LOG("round %u: %s %llu: %d (%s)", r,
+				       c.user_data & 1 ? "READV" : "READ",
+				       (unsigned long long)c.user_data, c.res,
+				       c.res < 0 ? strerror(-c.res) : "short");
+		}
+	}
+	TH_LOG("%u READs and linked READVs, %u failed", done, bad);
+	EXPECT_EQ(0u, bad);
+	io_uring_queue_exit(&ring);
+	free(iov);
+	free(buf);
+}
+
 TEST_HARNESS_MAIN
