@@ -60,6 +60,7 @@
 #define BATCH_MAX	32
 #define SMALL_QD	8
 #define NSLOTS		(2 * RING_QD + 2 * SMALL_QD)
+#define UD_SEQ_SHIFT	20		/* user_data: seq << 20 | slot */
 #define SLOT_BUF	(CHUNK + (32u << 10))
 #define SLOT_IOVS	1100		/* > URPT_MAX_IOVECS + 1 */
 #define LAZY_SIZE	(80u << 20)	/* garbage buffers, touched on use */
@@ -485,6 +486,13 @@ static void dump_slot(struct slot *s, const struct ut_cqe *c,
 			fprintf(stderr, " %#llx",
 				(unsigned long long)u->rsvd2[i]);
 		fprintf(stderr, "\n");
+		/* The array as it is now: what the kernel may have read. */
+		if ((sqe->cmd_op == URPT_CMD_READV ||
+		     sqe->cmd_op == URPT_CMD_WRITEV) &&
+		    u->addr == (uintptr_t)s->iov)
+			for (i = 0; i < u->len && i < 4; i++)
+				fprintf(stderr, "#   iov[%u] base %p len %#zx\n", i,
+					s->iov[i].iov_base, s->iov[i].iov_len);
 	}
 	if (s->kind == K_VREAD || s->kind == K_VWRITE)
 		fprintf(stderr, "#   verified: disk %#llx + %#x, %u segment(s)\n",
@@ -502,7 +510,8 @@ static struct io_uring_sqe *prep_sqe(struct slot *s, struct io_uring_sqe *sqe,
 		sqe->flags |= IOSQE_FIXED_FILE;
 	memset(sqe->cmd, 0, ring_is_big(s->ring) || s->ring == R_NOCQE32 ?
 	       URPT_CMD_SIZE : 16);
-	sqe->user_data = s - F.slots;
+	/* The slot, and which of its commands: a stale CQE shows. */
+	sqe->user_data = (uint64_t)(s - F.slots) | s->seq << UD_SEQ_SHIFT;
 	s->nvme = is_nvme_op(cmd_op);
 	return sqe;
 }
@@ -1784,13 +1793,19 @@ static void complete(const struct ut_cqe *c)
 	struct slot *s;
 	char why[128];
 
-	if (c->user_data >= NSLOTS || F.slots[c->user_data].kind == K_FREE) {
+	uint64_t slot = c->user_data & ((1u << UD_SEQ_SHIFT) - 1);
+
+	if (slot >= NSLOTS || F.slots[slot].kind == K_FREE ||
+	    F.slots[slot].seq != c->user_data >> UD_SEQ_SHIFT) {
 		F.failures++;
-		fprintf(stderr, "# UNEXPECTED completion with user_data %#llx res %d\n",
-			(unsigned long long)c->user_data, c->res);
+		fprintf(stderr, "# UNEXPECTED completion with user_data %#llx res %d: command #%llu of slot %llu, which holds #%llu\n",
+			(unsigned long long)c->user_data, c->res,
+			(unsigned long long)(c->user_data >> UD_SEQ_SHIFT),
+			(unsigned long long)slot,
+			slot < NSLOTS ? (unsigned long long)F.slots[slot].seq : 0ULL);
 		return;
 	}
-	s = &F.slots[c->user_data];
+	s = &F.slots[slot];
 	F.completed++;
 	F.inflight[s->ring]--;
 	if (s->after_link)
