@@ -209,6 +209,11 @@ fi
 disk_begin dm-linear
 if step "null_blk urpt-dm, 64 MiB" null_disk urpt-dm 64; then
 	base=$(tail -n 1 /tmp/step.out)
+	# Written once, as /init does for nullb0: null_blk allocates a
+	# sector's page on its first write, and for a polled write that is
+	# inside the poller's RCU section (6.1's null_blk, with the block
+	# layer's own iocb_bio_iopoll() too: docs/debug-kernel.md).
+	step "write all of $base once" dd if=/dev/zero of="$base" bs=1M count=64 conv=fsync
 	step "dmsetup create urpt-linear (all of $base)" dm_linear urpt-linear "$base" 131072 &&
 		step "dm-linear node present" dm_node urpt-linear &&
 		made=$(tail -n 1 /tmp/step.out)
