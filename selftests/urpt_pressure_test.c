@@ -126,19 +126,15 @@ FIXTURE_TEARDOWN(pressure)
 	free(self->ranges);
 }
 
-static int read_u64_file(const char *path, const char *key, uint64_t *v)
+/* The value of @key in a "key value" per line file (memory.events). */
+static int read_keyed_u64(const char *path, const char *key, uint64_t *v)
 {
 	char text[2048], *p;
 	ssize_t n = ut_read_text(path, text, sizeof(text));
-	size_t klen;
+	size_t klen = strlen(key);
 
 	if (n < 0)
 		return (int)n;
-	if (!key) {
-		*v = strtoull(text, NULL, 10);
-		return 0;
-	}
-	klen = strlen(key);
 	for (p = text; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : p) {
 		if (!strncmp(p, key, klen) && p[klen] == ' ') {
 			*v = strtoull(p + klen + 1, NULL, 10);
@@ -329,8 +325,7 @@ TEST_F_TIMEOUT(pressure, no_enomem, 300)
 		why = enter_cgroup(self);
 		if (why)
 			SKIP(return, "%s", why);
-		ASSERT_EQ(0, read_u64_file(CG_DIR "/memory.current", NULL,
-					   &usage));
+		ASSERT_EQ(0, ut_sysfs_u64(CG_DIR "/memory.current", &usage));
 		snprintf(v, sizeof(v), "%llu",
 			 (unsigned long long)(usage + CG_HEADROOM));
 		ASSERT_EQ(0, fl_write_file(CG_DIR "/memory.max", v));
@@ -352,8 +347,8 @@ TEST_F_TIMEOUT(pressure, no_enomem, 300)
 	kswapd1 = vmstat_sum("pgscan_kswapd");
 	stall1 = vmstat_sum("allocstall");
 	if (variant->memcg) {
-		read_u64_file(CG_DIR "/memory.events", "max", &max_events);
-		read_u64_file(CG_DIR "/memory.events", "oom_kill", &oom_kills);
+		read_keyed_u64(CG_DIR "/memory.events", "max", &max_events);
+		read_keyed_u64(CG_DIR "/memory.events", "oom_kill", &oom_kills);
 	}
 	TH_LOG("%s: %u commands in %u rounds: %u -ENOMEM, %u other errors, %u bounced READs that differ; memory.max hit %llu times, %llu OOM kills; kswapd scanned %llu pages, %llu allocations stalled in direct reclaim",
 	       variant->memcg ? "memcg" : "global", n.done, r, n.nomem,
