@@ -125,6 +125,7 @@ PASSED=0
 FAILED=0
 SKIPS=()	# "name: reason" of every skipped test
 FAILS=()	# "name: what" of every failure, for the summary
+BOOT_RETRIES=()	# "kver: first report line" of every boot booted again (boot_vm)
 
 pass() { PASSED=$((PASSED + 1)); }
 fail() { FAILED=$((FAILED + 1)); FAILS+=("$1"); msg "FAIL: $1"; }
@@ -251,6 +252,10 @@ print_summary() {
 		echo "skipped (${#SKIPS[@]}):"
 		for s in "${SKIPS[@]}"; do echo "  $s"; done
 	fi
+	if ((${#BOOT_RETRIES[@]})); then
+		echo "booted again after a crash before /init (${#BOOT_RETRIES[@]}):"
+		for s in "${BOOT_RETRIES[@]}"; do echo "  $s"; done
+	fi
 	if ((${#FAILS[@]})); then
 		echo "failed (${#FAILS[@]}):"
 		for s in "${FAILS[@]}"; do echo "  $s"; done
@@ -297,6 +302,29 @@ direct_io_ok() {
 	return "$rc"
 }
 
+# vm_images RUNDIR: fresh disk images for one boot (boot_vm).
+vm_images() {
+	local rundir=$1
+	rm -f "$rundir"/{vda,vdb,vdc,vdd,vde,sda,nvme,mpath}.img
+	truncate -s 64M "$rundir/vda.img" "$rundir/nvme.img" "$rundir/vdc.img" "$rundir/sda.img"
+	truncate -s 32M "$rundir/mpath.img"
+	# guest/disks.sh: a read-only disk, and one for the ext2 under its loops
+	truncate -s 16M "$rundir/vdd.img"
+	truncate -s 128M "$rundir/vde.img"
+	make_vdb_image "$rundir/vdb.img"
+}
+
+# The kernel's first report line in console log $1.
+boot_crash_line() {
+	grep -aE -m 1 '^\[ *[0-9]+\.[0-9]+\] .*(Oops|BUG:|kernel BUG|Kernel panic)' "$1" | tr -d '\r'
+}
+
+# boot_crashed CONSOLE: the kernel reported a crash and /init never ran
+# (it prints "urpt-vm: kernel ..." first): nothing of urpt's was loaded.
+boot_crashed() {
+	! grep -aq '^urpt-vm: ' "$1" && [[ -n $(boot_crash_line "$1") ]]
+}
+
 # boot_vm JOB KVER INITRD RUNDIR LOGDIR TIMEOUT
 #
 # Boots the guest with fresh disks in RUNDIR and the job on the kernel
@@ -316,17 +344,9 @@ direct_io_ok() {
 # timeout: 124 when the guest was killed for taking longer than TIMEOUT s.
 boot_vm() {
 	local job=$1 kver=$2 initrd=$3 rundir=$4 logdir=$5 limit=$6
-	local kernel cache=none rc=0 vm_lock
+	local kernel cache=none rc=0 vm_lock attempt
 	kernel=$(guest_kernel "$kver")
-	rm -f "$rundir"/{vda,vdb,vdc,vdd,vde,sda,nvme,mpath}.img
-	truncate -s 64M "$rundir/vda.img" "$rundir/nvme.img" "$rundir/vdc.img" "$rundir/sda.img"
-	truncate -s 32M "$rundir/mpath.img"
-	# guest/disks.sh: a read-only disk, and one for the ext2 under its loops
-	truncate -s 16M "$rundir/vdd.img"
-	truncate -s 128M "$rundir/vde.img"
-	make_vdb_image "$rundir/vdb.img"
 	direct_io_ok "$rundir" || cache=writeback
-	: >"$logdir/guest.log"
 
 	local cmdline=(
 		console=ttyS0 panic=-1 oops=panic
@@ -388,18 +408,34 @@ boot_vm() {
 		msg "waiting for another VM to finish ($URPT_CACHE/vm.lock)"
 		flock "$vm_lock"
 	fi
-	msg "booting $(basename "$kernel") ($kver), job=$job, timeout ${limit}s; console: $logdir/console.log"
-	# stdin from /dev/null: no terminal is put in raw mode, nothing typed
-	# reaches the monitor.
-	if [[ ${URPT_VM_QUIET:-0} == 1 ]]; then
-		timeout -k 10 "$limit" "${qemu[@]}" </dev/null >"$logdir/console.log" 2>&1 || rc=$?
-	else
-		# Show the console live and keep it; qemu's status is the verdict.
-		set +e
-		timeout -k 10 "$limit" "${qemu[@]}" </dev/null 2>&1 | tee "$logdir/console.log"
-		rc=${PIPESTATUS[0]}
-		set -e
-	fi
+	for attempt in 1 2; do
+		vm_images "$rundir"
+		: >"$logdir/guest.log"
+		msg "booting $(basename "$kernel") ($kver), job=$job, timeout ${limit}s; console: $logdir/console.log"
+		rc=0
+		# stdin from /dev/null: no terminal is put in raw mode, nothing
+		# typed reaches the monitor.
+		if [[ ${URPT_VM_QUIET:-0} == 1 ]]; then
+			timeout -k 10 "$limit" "${qemu[@]}" </dev/null >"$logdir/console.log" 2>&1 || rc=$?
+		else
+			# Show the console live and keep it; qemu's status is
+			# the verdict.
+			set +e
+			timeout -k 10 "$limit" "${qemu[@]}" </dev/null 2>&1 | tee "$logdir/console.log"
+			rc=${PIPESTATUS[0]}
+			set -e
+		fi
+		if ((attempt > 1)) || ! boot_crashed "$logdir/console.log"; then
+			break
+		fi
+		# Debian's kernels now and then oops at boot under
+		# multi-threaded TCG, on an int3 that text patching left
+		# behind on the other vCPU (sched_clock_cpu() in the idle
+		# loop): before /init, so before urpt.ko, ran. Once more.
+		mv "$logdir/console.log" "$logdir/console.boot1.log"
+		BOOT_RETRIES+=("$kver: $(boot_crash_line "$logdir/console.boot1.log") (console.boot1.log)")
+		msg "the kernel crashed while booting, before /init ran: booting again, once"
+	done
 	exec {vm_lock}>&-
 	if ((rc == 124 || rc == 137)); then
 		msg "guest killed after ${limit}s (hung?)"
