@@ -338,10 +338,38 @@ if step "modprobe nvmet_tcp" modprobe nvmet_tcp && step "modprobe nvme_tcp" modp
 	made=$(tail -n 1 /tmp/step.out)
 fi
 disk_end nvme-tcp
+# 6.1's NVMe/TCP host sends a multi-page bio_vec with one sendpage(); over
+# loopback the target copies it out of one skb fragment, and hardened
+# usercopy BUG()s when that fragment runs past the end of a transparent
+# huge page ("from page alloc", mm/usercopy.c:101). O_DIRECT builds the
+# same bio_vecs (physically contiguous pages merge); 6.5 and later send
+# page by page (MSG_SPLICE_PAGES). So on 6.1 the test buffers get no huge
+# pages while NVMe/TCP is tested.
+THP=/sys/kernel/mm/transparent_hugepage/enabled
+thp_was=
+case "$(uname -r)" in
+6.1.*)
+	if [ -w "$THP" ]; then
+		thp_was=$(sed 's/.*\[\(.*\)\].*/\1/' "$THP")
+		echo never >"$THP"
+	fi
+	;;
+esac
 [ -n "$made" ] && disk_run nvme-tcp "$made" "$exported" 0
-nvme disconnect -n "$TCP_NQN" >/dev/null 2>&1
-nvmet_unexport
-null_gone urpt-tcp
+[ -n "$thp_was" ] && echo "$thp_was" >"$THP"
+# On the debug kernel the connection stays up until power-off: tearing it
+# down makes lockdep report the NVMe target's own circular dependency
+# (nvmet_tcp_release_queue_work() flushing io_work on nvmet-wq; upstream's
+# blktests nvme/005 still shows it on 7.0), and lockdep checks nothing
+# after its first report.
+case "$(uname -r)" in
+*-urpt-debug-*) ;;
+*)
+	nvme disconnect -n "$TCP_NQN" >/dev/null 2>&1
+	nvmet_unexport
+	null_gone urpt-tcp
+	;;
+esac
 
 disk_begin vdc
 step "/dev/vdc has 4096-byte logical blocks" \
