@@ -100,11 +100,12 @@ scsi_disk() {
 }
 
 # keep_trying CMD...: CMD until it succeeds, every 0.1 s for up to 10 s
-# (disks appear asynchronously); only the last try's output is left.
+# times URPT_TIMEOUT_SCALE (disks appear asynchronously, slowly on the
+# debug kernel); only the last try's output is left.
 keep_trying() {
 	i=0
 	until "$@"; do
-		[ $i -lt 100 ] || return 1
+		[ $i -lt $((100 * ${URPT_TIMEOUT_SCALE:-1})) ] || return 1
 		sleep 0.1
 		i=$((i + 1))
 	done
