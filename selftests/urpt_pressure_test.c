@@ -13,7 +13,14 @@
  *    hogs' own page cache and killed the test);
  *  - global: both hogs in the root cgroup fill the guest's memory with
  *    page cache: kswapd reclaims all along, and allocations that do not
- *    wait fail when it falls behind.
+ *    wait fail when it falls behind;
+ *  - failslab: no hog, but the kernel's fault injection fails every
+ *    allocation from the bio and bio_vec caches that may not wait (those
+ *    are what fail first when memory runs short; ones that may wait are
+ *    left alone): only on a kernel built with CONFIG_FAILSLAB (the debug
+ *    kernel; Debian's are not) and without slab merging. Here the bioset's
+ *    reserve of two is all a command gets without waiting, so a command
+ *    that allocated its third bio without waiting failed with -ENOMEM.
  * The commands go to a 64 MiB null_blk of their own, that discards; the
  * data the bounced WRITEs wrote is read back and compared. A test that
  * could not make the pressure it needs (no memory controller, the cgroup
@@ -21,6 +28,7 @@
  *
  * Runs once (URPT_BDEV is not used).
  */
+#include <dirent.h>
 #include <signal.h>
 #include <stdint.h>
 #include <sys/mman.h>
@@ -42,6 +50,10 @@
 #define NR_DSM		256		/* Dataset Management ranges */
 #define ROUNDS		40
 #define DISK_MB		"64"
+#define DEBUGFS		"/sys/kernel/debug"
+#define FAILSLAB	DEBUGFS "/failslab"
+#define SLAB_DIR	"/sys/kernel/slab"
+#define FAILS_TIMES	"1000000000"	/* failslab's times: never reached */
 
 FIXTURE(pressure) {
 	bool skip;
@@ -50,12 +62,14 @@ FIXTURE(pressure) {
 	struct ut_disk d;
 	pid_t hog[NR_HOGS];
 	bool in_cgroup;
+	bool failing;		/* failslab is on */
 	char *big, *data, *check;
 	uint32_t *ranges;
 };
 
 FIXTURE_VARIANT(pressure) {
 	bool memcg;
+	bool failslab;
 };
 
 FIXTURE_VARIANT_ADD(pressure, memcg) {
@@ -64,6 +78,10 @@ FIXTURE_VARIANT_ADD(pressure, memcg) {
 
 FIXTURE_VARIANT_ADD(pressure, global) {
 	.memcg = false,
+};
+
+FIXTURE_VARIANT_ADD(pressure, failslab) {
+	.failslab = true,
 };
 
 FIXTURE_SETUP(pressure)
@@ -103,6 +121,88 @@ FIXTURE_SETUP(pressure)
 	ASSERT_TRUE(self->big && self->data && self->check && self->ranges);
 }
 
+/*
+ * failslab on (@on) or off for every bio and bio_vec cache: the number of
+ * caches, or -errno with *bad the cache refused (a merged one: SLUB lets
+ * failslab be set only on a cache of its own).
+ */
+static int flag_bio_caches(bool on, char *bad, size_t bad_len)
+{
+	char path[300];
+	struct dirent *e;
+	int n = 0, ret;
+	DIR *dir = opendir(SLAB_DIR);
+
+	if (!dir)
+		return -errno;
+	while ((e = readdir(dir))) {
+		if (strncmp(e->d_name, "bio-", 4) &&
+		    strncmp(e->d_name, "biovec-", 7))
+			continue;
+		snprintf(path, sizeof(path), SLAB_DIR "/%s/failslab",
+			 e->d_name);
+		ret = fl_write_file(path, on ? "1" : "0");
+		if (ret && on) {
+			snprintf(bad, bad_len, "%s", e->d_name);
+			closedir(dir);
+			return ret;
+		}
+		n++;
+	}
+	closedir(dir);
+	return n;
+}
+
+static void failslab_stop(void)
+{
+	char bad[256];
+
+	fl_write_file(FAILSLAB "/probability", "0");
+	flag_bio_caches(false, bad, sizeof(bad));
+}
+
+/* Fail every bio cache allocation that may not wait: NULL, or why not. */
+static const char *failslab_start(FIXTURE_DATA(pressure) *self)
+{
+	static const char *const knobs[][2] = {
+		{ "cache-filter", "Y" }, { "ignore-gfp-wait", "Y" },
+		{ "task-filter", "N" }, { "verbose", "0" }, { "space", "0" },
+		{ "interval", "1" }, { "times", FAILS_TIMES },
+		{ "probability", "100" },
+	};
+	static char why[400];
+	char bad[256], path[128];
+	unsigned int i;
+	int n;
+
+	if (!ut_exists(FAILSLAB))
+		mount("debugfs", DEBUGFS, "debugfs", 0, NULL);
+	if (!ut_exists(FAILSLAB))
+		return "no " FAILSLAB ": the kernel is built without CONFIG_FAILSLAB";
+	n = flag_bio_caches(true, bad, sizeof(bad));
+	if (n < 0) {
+		flag_bio_caches(false, bad, sizeof(bad));
+		snprintf(why, sizeof(why),
+			 "failslab refused on " SLAB_DIR "/%s (%s): %s",
+			 bad, strerror(-n), n == -EACCES ?
+			 "the attribute is read-only since 5.9, set at boot (slub_debug=A,bio-*)" :
+			 "a merged cache (boot with slab_nomerge)");
+		return why;
+	}
+	if (!n)
+		return "no bio caches in " SLAB_DIR;
+	self->failing = true;
+	for (i = 0; i < sizeof(knobs) / sizeof(knobs[0]); i++) {
+		snprintf(path, sizeof(path), FAILSLAB "/%s", knobs[i][0]);
+		if (fl_write_file(path, knobs[i][1])) {
+			snprintf(why, sizeof(why), "%s could not be set to %s",
+				 path, knobs[i][1]);
+			return why;
+		}
+	}
+	return NULL;
+}
+
 FIXTURE_TEARDOWN(pressure)
 {
 	if (self->skip)
@@ -117,6 +217,8 @@ FIXTURE_TEARDOWN(pressure)
 		fl_write_file(CG_ROOT "/cgroup.procs", "0");
 		rmdir(CG_DIR);
 	}
+	if (self->failing)
+		failslab_stop();
 	ut_disk_release(&self->d);
 	nb_destroy(&self->nb);
 	nb_destroy(&self->hog_nb);
@@ -321,6 +423,28 @@ TEST_F_TIMEOUT(pressure, no_enomem, 300)
 	/* Everything the test holds is faulted in before the limit is set. */
 	memset(self->big, 1, BIG_LEN);
 	memset(self->check, 1, BOUNCE_LEN + 4096);
+	if (variant->failslab) {
+		uint64_t left = 0;
+
+		why = failslab_start(self);
+		if (why)
+			SKIP(return, "%s", why);
+		for (r = 0; r < ROUNDS / 4; r++)
+			press_round(_metadata, self, r, &n);
+		ASSERT_EQ(0, ut_sysfs_u64(FAILSLAB "/times", &left));
+		failslab_stop();
+		self->failing = false;
+		TH_LOG("failslab: %u commands in %u rounds: %u -ENOMEM, %u other errors, %u bounced READs that differ; %llu allocations failed",
+		       n.done, r, n.nomem, n.other, n.bad_data,
+		       (unsigned long long)(strtoull(FAILS_TIMES, NULL, 10) -
+					    left));
+		EXPECT_EQ(0u, n.nomem);
+		EXPECT_EQ(0u, n.other);
+		EXPECT_EQ(0u, n.bad_data);
+		/* The allocations that may not wait did fail. */
+		EXPECT_LT(left, strtoull(FAILS_TIMES, NULL, 10));
+		return;
+	}
 	if (variant->memcg) {
 		why = enter_cgroup(self);
 		if (why)
