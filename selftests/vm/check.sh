@@ -39,11 +39,14 @@ kver=$(guest_kver) || die "no Debian 6.1 kernel installed"
 # make the guest several times slower under TCG. Longer time limits, the
 # guest's too (urptvm.timeout_scale multiplies guest/check.sh's per-test
 # limit). The fuzzer sends 10^6 commands there (URPT_DEBUG_FUZZ_COUNT),
-# against 30000 on the other kernels.
+# against 30000 on the other kernels. The bio and bio_vec caches carry
+# failslab from boot (their attribute is read-only since 5.9), for
+# urpt_pressure_test's failslab variant; nothing fails until it asks.
 if debug_kernel_is "$kver"; then
 	URPT_VM_TIMEOUT=${URPT_VM_TIMEOUT:-7200}
 	URPT_VM_APPEND="${URPT_VM_APPEND:-} urptvm.timeout_scale=${URPT_DEBUG_TIMEOUT_SCALE:-5}"
 	URPT_VM_APPEND+=" urptvm.fuzz_count=${URPT_DEBUG_FUZZ_COUNT:-1000000}"
+	URPT_VM_APPEND+=" slub_debug=A,bio-*,biovec-*"
 fi
 logdir=$(new_logdir check)
 rundir=$(mktemp -d "$URPT_CACHE/run.check.XXXXXX")
