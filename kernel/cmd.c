@@ -179,10 +179,14 @@ static blk_opf_t urpt_rw_opf(bool write, bool fua)
 	return REQ_OP_WRITE | REQ_SYNC | REQ_IDLE | (fua ? REQ_FUA : 0);
 }
 
+/* READ, WRITE, READV and WRITEV: one call site, so that it is inlined. */
 static int urpt_cmd_rw(struct urpt_dev *udev, struct io_uring_cmd *ioucmd,
-		       const struct urpt_cmd *cmd, bool write, bool vectored,
-		       unsigned int issue_flags)
+		       const struct urpt_cmd *cmd, unsigned int issue_flags)
 {
+	bool write = ioucmd->cmd_op == URPT_CMD_WRITE ||
+		     ioucmd->cmd_op == URPT_CMD_WRITEV;
+	bool vectored = ioucmd->cmd_op == URPT_CMD_READV ||
+			ioucmd->cmd_op == URPT_CMD_WRITEV;
 	struct urpt_rw rw = {
 		.offset		= cmd->offset,
 		.addr		= cmd->addr,
@@ -218,13 +222,10 @@ static int urpt_cmd_dispatch(struct urpt_dev *udev, struct io_uring_cmd *ioucmd,
 	case URPT_CMD_INFO:
 		return urpt_cmd_info(udev, cmd);
 	case URPT_CMD_READ:
-		return urpt_cmd_rw(udev, ioucmd, cmd, false, false, issue_flags);
 	case URPT_CMD_WRITE:
-		return urpt_cmd_rw(udev, ioucmd, cmd, true, false, issue_flags);
 	case URPT_CMD_READV:
-		return urpt_cmd_rw(udev, ioucmd, cmd, false, true, issue_flags);
 	case URPT_CMD_WRITEV:
-		return urpt_cmd_rw(udev, ioucmd, cmd, true, true, issue_flags);
+		return urpt_cmd_rw(udev, ioucmd, cmd, issue_flags);
 	case URPT_CMD_FLUSH:
 		if (cmd->offset || cmd->addr || cmd->len)
 			return -EINVAL;

@@ -136,15 +136,12 @@ static int urpt_import_iovec(int dir, void __user *uvec, u32 nr, bool compat,
 	return 0;
 }
 
-/*
- * The caller's buffer as an iterator: a registered buffer (only with
- * @ioucmd), an iovec array of @len entries when @vectored, else @len bytes
- * at @addr. On success the caller kfree()s *@iov (NULL when nothing was
- * allocated); @*iov must point to UIO_FASTIOV entries on entry.
- */
-int urpt_import(struct io_uring_cmd *ioucmd, u64 addr, u32 len,
-		bool vectored, int dir, struct iovec **iov,
-		struct iov_iter *iter, unsigned int issue_flags)
+/* urpt_import(), inlined into urpt_import_rw(): every command's hot path. */
+static __always_inline int urpt_import_buf(struct io_uring_cmd *ioucmd,
+					   u64 addr, u32 len, bool vectored,
+					   int dir, struct iovec **iov,
+					   struct iov_iter *iter,
+					   unsigned int issue_flags)
 {
 	void __user *buf = u64_to_user_ptr(addr);
 	bool compat;
@@ -175,6 +172,20 @@ int urpt_import(struct io_uring_cmd *ioucmd, u64 addr, u32 len,
 }
 
 /*
+ * The caller's buffer as an iterator: a registered buffer (only with
+ * @ioucmd), an iovec array of @len entries when @vectored, else @len bytes
+ * at @addr. On success the caller kfree()s *@iov (NULL when nothing was
+ * allocated); @*iov must point to UIO_FASTIOV entries on entry.
+ */
+int urpt_import(struct io_uring_cmd *ioucmd, u64 addr, u32 len,
+		bool vectored, int dir, struct iovec **iov,
+		struct iov_iter *iter, unsigned int issue_flags)
+{
+	return urpt_import_buf(ioucmd, addr, len, vectored, dir, iov, iter,
+			       issue_flags);
+}
+
+/*
  * @rw's buffer as an iterator, and its range checked: -ENOBUFS when the
  * buffer is shorter than @rw->xfer (the NVMe personality's data length
  * rule). @rw->bounce is set when the disk cannot DMA to it in place
@@ -187,8 +198,8 @@ int urpt_import_rw(struct block_device *bdev, struct io_uring_cmd *ioucmd,
 {
 	int ret;
 
-	ret = urpt_import(ioucmd, rw->addr, rw->len, rw->vectored,
-			  rw->write ? WRITE : READ, iov, iter, issue_flags);
+	ret = urpt_import_buf(ioucmd, rw->addr, rw->len, rw->vectored,
+			      rw->write ? WRITE : READ, iov, iter, issue_flags);
 	if (ret)
 		return ret;
 	if (rw->xfer) {

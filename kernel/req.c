@@ -118,9 +118,11 @@ static blk_status_t urpt_req_status(struct urpt_req *req)
 /*
  * Every bio ended: release the pages, copy a bounced read out. Process
  * context: the submitter's task (task work), io_uring's fallback worker
- * when the task is exiting, or the ioctl's caller.
+ * when the task is exiting, or the ioctl's caller. Inlined into both
+ * callers: it is on every command's completion.
  */
-static void urpt_req_finish(struct urpt_req *req, struct urpt_result *r)
+static __always_inline void urpt_req_finish(struct urpt_req *req,
+					    struct urpt_result *r)
 {
 	struct urpt_bio *first = req->bios;
 	bool write = req->flags & URPT_REQ_WRITE;
@@ -198,10 +200,12 @@ static void urpt_req_end_io(struct bio *bio)
  * allocated. With @nowait only a command of one bio is built, with
  * REQ_NOWAIT (urpt_req_can_nowait()). Returns an error only when nothing
  * was submitted; an error after that is the command's result unless a
- * bio before it fails.
+ * bio before it fails. Inlined into both callers: a call per command
+ * costs about as much as the rest of what this adds to submit_bio().
  */
-static int urpt_req_issue(struct urpt_req *req, struct urpt_build *b,
-			  bool nowait, bool polled)
+static __always_inline int urpt_req_issue(struct urpt_req *req,
+					  struct urpt_build *b, bool nowait,
+					  bool polled)
 {
 	struct urpt_bio **tail = &req->bios, *ub;
 	bool one = urpt_build_one_bio(b), last;
