@@ -177,10 +177,11 @@ static void urpt_holder_mark_dead(struct block_device *bdev, bool surprise)
 {
 	struct urpt_dev *udev = bdev->bd_holder;
 
+	/* Before the unlock: a DETACH may release the disk and @udev after it. */
 	WRITE_ONCE(udev->dead, true);
-	mutex_unlock(&bdev->bd_holder_lock);
 	dev_info(&udev->dev, "%s is going away: commands fail until DETACH\n",
 		 udev->disk_name);
+	mutex_unlock(&bdev->bd_holder_lock);
 }
 
 static const struct blk_holder_ops urpt_holder_ops = {
