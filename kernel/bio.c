@@ -19,15 +19,19 @@ static struct bio_set urpt_bio_set;
 static struct urpt_bio *urpt_bio_alloc(struct urpt_build *b,
 				       unsigned short nr_vecs, gfp_t gfp)
 {
+	bool cache = b->iter && queue_is_mq(bdev_get_queue(b->bdev));
 	struct urpt_bio *ub;
 	struct bio *bio;
 
 	/*
 	 * The per-cpu cache takes bios back only in process context (6.1):
-	 * data-less bios are put at end_io, often in hard irq.
+	 * data-less bios are put at end_io, often in hard irq, and so is the
+	 * clone a bio-based disk makes of a data bio: it inherits
+	 * REQ_ALLOC_CACHE, and dm over pollable disks clones into a bioset
+	 * with a cache (bio_put() WARNs). Only data bios to blk-mq disks.
 	 */
 	bio = bio_alloc_bioset(b->bdev, nr_vecs,
-			       b->opf | (b->iter ? REQ_ALLOC_CACHE : 0), gfp,
+			       b->opf | (cache ? REQ_ALLOC_CACHE : 0), gfp,
 			       &urpt_bio_set);
 	if (!bio)
 		return NULL;

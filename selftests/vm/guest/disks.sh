@@ -11,7 +11,7 @@
 #   scsi_debug a scsi_debug disk of 64 MiB
 #   loop       a loop device over a file on ext2 (/dev/vde), buffered
 #   loop-dio   the same with direct I/O on (util-linux losetup)
-#   dm-linear  device-mapper linear over a null_blk disk (dmsetup)
+#   dm-linear  device-mapper linear over a null_blk disk completing in hard irq (dmsetup)
 #   md-raid0   md raid0 over two null_blk disks (mdadm)
 #   md-raid1   md raid1 over two more
 #   zram       zram0, 64 MiB
@@ -135,6 +135,14 @@ null_discarding() {
 		echo 1 >"/sys/kernel/config/nullb/$1/discard" &&
 		null_make "$1" "$2" 1
 }
+# null_timer NAME MiB: one that completes from a timer, in hard irq (as a
+# real disk's interrupt does; null_blk's default completes inline or in
+# softirq), where a stacking driver above it puts its clones.
+null_timer() {
+	mkdir "/sys/kernel/config/nullb/$1" &&
+		echo 2 >"/sys/kernel/config/nullb/$1/irqmode" &&
+		null_make "$1" "$2" 1
+}
 # null_gone NAME: power the configfs disk NAME off and remove it.
 null_gone() {
 	d=/sys/kernel/config/nullb/$1
@@ -207,8 +215,11 @@ if [ -n "$made" ]; then
 fi
 
 # Device-mapper and md over null_blk disks of their own, removed after.
+# dm-linear's completes in hard irq: dm over pollable disks clones bios
+# into a bioset with a per-cpu cache, and 6.1's bio_put() WARNs when a
+# clone of a bio allocated from a cache is put there.
 disk_begin dm-linear
-if step "null_blk urpt-dm, 64 MiB" null_disk urpt-dm 64; then
+if step "null_blk urpt-dm, 64 MiB, completing in hard irq" null_timer urpt-dm 64; then
 	base=$(tail -n 1 /tmp/step.out)
 	# Written once, as /init does for nullb0: null_blk allocates a
 	# sector's page on its first write, and for a polled write that is
