@@ -111,7 +111,7 @@ static int urpt_nvme_id_ns(struct urpt_dev *udev, u32 nsid,
 		id->nows = urpt_nvme_blocks16(bdev_io_opt(bdev), lbs);
 	if (chunk && ((u64)chunk << SECTOR_SHIFT) / lbs <= U16_MAX)
 		id->noiob = cpu_to_le16(((u64)chunk << SECTOR_SHIFT) / lbs);
-	if (!udev->writable)
+	if (!udev->writable || bdev_read_only(bdev))
 		id->nsattr = URPT_NVME_NSATTR_WP;
 	id->lbaf[0].ds = ilog2(lbs);
 	return 0;
@@ -124,7 +124,7 @@ static int urpt_nvme_id_ns_indep(struct urpt_dev *udev, u32 nsid,
 	if (nsid != URPT_NVME_NSID)
 		return URPT_NVME_ERR(NVME_SC_INVALID_NS);
 	id->nsfeat = urpt_nvme_nsfeat(udev->bdev);
-	if (!udev->writable)
+	if (!udev->writable || bdev_read_only(udev->bdev))
 		id->nsattr = URPT_NVME_NSATTR_WP;
 	id->nstat = URPT_NVME_NSTAT_READY;
 	return 0;

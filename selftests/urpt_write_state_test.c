@@ -6,7 +6,7 @@
  *    WRITE_ZEROES fail with -EPERM, the NVMe Write, Write Zeroes and
  *    Dataset Management with Namespace Is Write Protected, both on the
  *    uring path and through the ioctls; READ and FLUSH still work, INFO
- *    says read-only; after BLKROSET 0 writes work again;
+ *    and NVMe Identify say read-only; after BLKROSET 0 writes work again;
  *  - while the disk is an active swap device (urpt attached it shared),
  *    writes fail with -ETXTBSY (the NVMe personality: write protected).
  *
@@ -25,6 +25,9 @@
 #define NVME_OP_WRITE	0x01
 #define NVME_OP_WZ	0x08
 #define NVME_OP_DSM	0x09
+#define NVME_OP_IDENTIFY 0x06	/* admin */
+#define NVME_CNS_NS	0x00	/* Identify Namespace: nsattr at byte 99 */
+#define NVME_CNS_INDEP	0x08	/* I/O command set independent: at 8 */
 #define NVME_WP		(0x20 | 0x4000)	/* Namespace Is Write Protected, DNR */
 #define NVME_INV_OPCODE	(0x01 | 0x4000)	/* Invalid Command Opcode, DNR */
 
@@ -111,6 +114,24 @@ static int nvme_ioctl(struct ut_disk *d, uint8_t opcode, void *buf,
 	return ret < 0 ? -errno : ret;
 }
 
+/* Identify's Namespace Attributes byte (bit 0: write protected), or -errno. */
+static int nvme_nsattr(struct ut_disk *d, uint8_t cns)
+{
+	uint8_t id[4096];
+	struct nvme_passthru_cmd c = {
+		.opcode = NVME_OP_IDENTIFY, .nsid = 1,
+		.addr = (uint64_t)(uintptr_t)id, .data_len = sizeof(id),
+		.cdw10 = cns,
+	};
+	int ret;
+
+	memset(id, 0xa5, sizeof(id));
+	ret = ioctl(d->dev.fd, NVME_IOCTL_ADMIN_CMD, &c);
+	if (ret)
+		return ret < 0 ? -errno : -EIO;
+	return id[cns == NVME_CNS_NS ? 99 : 8];
+}
+
 /*
  * Every kind of write, natively and as NVMe, must fail the way a disk in
  * this state fails it: -err natively, status nvme_sc for NVMe.
@@ -165,6 +186,10 @@ TEST_F(state, read_only_after_attach)
 	EXPECT_NE(0, !!(info.features & URPT_FEAT_READ_ONLY))
 		TH_LOG("INFO does not say read-only: features %#llx",
 		       (unsigned long long)info.features);
+	EXPECT_EQ(1, nvme_nsattr(&self->d, NVME_CNS_NS) & 1)
+		TH_LOG("Identify Namespace does not say write protected");
+	EXPECT_EQ(1, nvme_nsattr(&self->d, NVME_CNS_INDEP) & 1)
+		TH_LOG("Identify (I/O command set independent) does not say write protected");
 	native(&self->d, URPT_CMD_READ, self->buf, BUF, &c);
 	UT_EXPECT_DONE(&c, BUF, "READ of a read-only disk");
 	native(&self->d, URPT_CMD_FLUSH, NULL, 0, &c);
@@ -172,6 +197,8 @@ TEST_F(state, read_only_after_attach)
 
 	ret = set_ro(self->ro_fd, 0);
 	ASSERT_EQ(0, ret) TH_LOG("BLKROSET 0: %s", strerror(-ret));
+	EXPECT_EQ(0, nvme_nsattr(&self->d, NVME_CNS_NS))
+		TH_LOG("Identify Namespace still says write protected");
 	native(&self->d, URPT_CMD_WRITE, self->buf, BUF, &c);
 	UT_EXPECT_DONE(&c, BUF, "WRITE after BLKROSET 0");
 }
