@@ -218,8 +218,9 @@ struct urpt_info {
  * unknown flag or a reserved field; -EFAULT, -ENOENT, -ENOTBLK for the
  * path; -EBUSY when the disk is claimed (mounted, attached, opened
  * O_EXCL); -EACCES for a read-write attach of a read-only disk;
- * -EOPNOTSUPP for a zoned disk (host-managed or host-aware), which needs
- * zone commands urpt does not have yet; -ENOSPC when every index is taken.
+ * -EOPNOTSUPP for a zoned disk (host-managed; host-aware ones too before
+ * 6.10, which attaches them as regular disks), which needs zone commands
+ * urpt does not have yet; -ENOSPC when every index is taken.
  */
 
 struct urpt_ctl_attach {
