@@ -123,18 +123,17 @@ FIXTURE_SETUP(pressure)
 }
 
 /*
- * Is failslab on for every bio and bio_vec cache? Since 5.9 a cache's
- * failslab attribute is read-only, set at boot (slub_debug=A,bio-*,
- * biovec-*, which the debug kernel's command line carries); before, it
- * is set here. The number of caches, or -errno with *bad the cache that
- * is not (-EACCES: not set at boot; -EINVAL: a merged cache, which SLUB
- * does not let failslab be set on).
+ * Is failslab on for every bio and bio_vec cache? A cache's failslab
+ * attribute is read-only on every kernel urpt supports (since 5.9), set
+ * at boot (slub_debug=A,bio-*,biovec-*, which the debug kernel's command
+ * line carries). The number of caches, or -EACCES with *bad the cache
+ * that does not have it.
  */
-static int flag_bio_caches(char *bad, size_t bad_len)
+static int bio_caches_failslab(char *bad, size_t bad_len)
 {
 	char path[300], val[8];
 	struct dirent *e;
-	int n = 0, ret;
+	int n = 0;
 	DIR *dir = opendir(SLAB_DIR);
 
 	if (!dir)
@@ -145,13 +144,10 @@ static int flag_bio_caches(char *bad, size_t bad_len)
 			continue;
 		snprintf(path, sizeof(path), SLAB_DIR "/%s/failslab",
 			 e->d_name);
-		ret = 0;
-		if (ut_read_text(path, val, sizeof(val)) < 0 || val[0] != '1')
-			ret = fl_write_file(path, "1");
-		if (ret) {
+		if (ut_read_text(path, val, sizeof(val)) < 0 || val[0] != '1') {
 			snprintf(bad, bad_len, "%s", e->d_name);
 			closedir(dir);
-			return ret;
+			return -EACCES;
 		}
 		n++;
 	}
@@ -183,13 +179,15 @@ static const char *failslab_start(FIXTURE_DATA(pressure) *self)
 		mount("debugfs", DEBUGFS, "debugfs", 0, NULL);
 	if (!ut_exists(FAILSLAB))
 		return "no " FAILSLAB ": the kernel is built without CONFIG_FAILSLAB";
-	n = flag_bio_caches(bad, sizeof(bad));
-	if (n < 0) {
+	n = bio_caches_failslab(bad, sizeof(bad));
+	if (n == -EACCES) {
 		snprintf(why, sizeof(why),
-			 "failslab is off on " SLAB_DIR "/%s (%s): %s",
-			 bad, strerror(-n), n == -EACCES ?
-			 "the attribute is read-only since 5.9: boot with slub_debug=A,bio-*,biovec-*" :
-			 "a merged cache (boot with slab_nomerge)");
+			 "failslab is off on " SLAB_DIR "/%s: boot with slub_debug=A,bio-*,biovec-*",
+			 bad);
+		return why;
+	}
+	if (n < 0) {
+		snprintf(why, sizeof(why), "%s: %s", SLAB_DIR, strerror(-n));
 		return why;
 	}
 	if (!n)
