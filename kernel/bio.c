@@ -53,6 +53,30 @@ void urpt_bio_free(struct urpt_bio *ub)
 }
 
 /*
+ * A REQ_NOWAIT bio that ended, made ready to be submitted again without
+ * REQ_NOWAIT or REQ_POLLED: what the block layer changed on its way (a
+ * partition's remap, a split's advance, its flags) is put back, the pages
+ * stay, and the bio is charged to the caller's cgroup again (bio_endio()
+ * let go of it). Not bio_reset(), which does the same but first writes a
+ * zero cookie, which a poller still looking at the bio
+ * (urpt_uring_cmd_iopoll()) would take for hardware queue 0.
+ */
+void urpt_bio_rearm(struct urpt_bio *ub, struct block_device *bdev)
+{
+	struct bio *bio = &ub->bio;
+
+	WRITE_ONCE(bio->bi_cookie, BLK_QC_T_NONE);
+	bio->bi_next = NULL;
+	bio->bi_bdev = bdev;
+	bio->bi_opf = ub->sent_opf & ~(REQ_NOWAIT | REQ_POLLED);
+	bio->bi_flags = ub->sent_flags;
+	bio->bi_status = BLK_STS_OK;
+	atomic_set(&bio->__bi_remaining, 1);
+	bio->bi_iter = ub->sent_iter;
+	bio_associate_blkg(bio);
+}
+
+/*
  * The data bios of a command once they all ended, in process context: a
  * read's user pages are dirtied as they are released (this may sleep).
  */

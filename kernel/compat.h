@@ -80,6 +80,42 @@ static inline int urpt_import_fixed(u64 addr, u32 len, int dir,
 
 #ifdef URPT_HAVE_EXTRACT_BVECS
 /*
+ * Pinning stops at a page it cannot pin (unmapped after the command was
+ * checked), which need not be at a block boundary: give the bytes past the
+ * last whole block back, their pages and the iter, as the kernel's own
+ * bio_iov_iter_get_pages() does, so that the bio stays whole blocks and
+ * the next one fails to pin (-EFAULT). Every page a bvec spans holds one
+ * pin.
+ */
+static inline int urpt_bio_align_down(struct bio *bio, struct iov_iter *iter,
+				      unsigned int lbs)
+{
+	unsigned int trim = bio->bi_iter.bi_size & (lbs - 1);
+	unsigned int cut, keep, end;
+	struct bio_vec *bv;
+
+	iov_iter_revert(iter, trim);
+	bio->bi_iter.bi_size -= trim;
+	while (trim) {
+		bv = &bio->bi_io_vec[bio->bi_vcnt - 1];
+		cut = min(trim, bv->bv_len);
+		end = DIV_ROUND_UP(bv->bv_offset + bv->bv_len, PAGE_SIZE);
+		bv->bv_len -= cut;
+		keep = bv->bv_len ?
+		       DIV_ROUND_UP(bv->bv_offset + bv->bv_len, PAGE_SIZE) :
+		       bv->bv_offset / PAGE_SIZE;
+		/* A bvec's pages are consecutive pages of one folio. */
+		if (bio_flagged(bio, BIO_PAGE_PINNED))
+			for (; keep < end; keep++)
+				unpin_user_page(bv->bv_page + keep);
+		if (!bv->bv_len)
+			bio->bi_vcnt--;
+		trim -= cut;
+	}
+	return bio->bi_vcnt ? 0 : -EFAULT;
+}
+
+/*
  * 7.x: fill the bio with iov_iter_extract_bvecs(). Each call is bounded so
  * that it cannot run out of bvecs half-way through a block: a buffer of n
  * bytes spans at most n / PAGE_SIZE + 1 pages, so asking for whole pages
@@ -109,11 +145,16 @@ static inline int urpt_bio_get_pages(struct bio *bio, struct iov_iter *iter)
 		n = iov_iter_extract_bvecs(iter, bio->bi_io_vec, room,
 					   &bio->bi_vcnt, bio->bi_max_vecs,
 					   0, 0);
-		if (n <= 0)
-			return bio->bi_vcnt ? 0 : (n ? n : -EFAULT);
+		if (n <= 0) {
+			if (!bio->bi_vcnt)
+				return n ? n : -EFAULT;
+			break;
+		}
 		bio->bi_iter.bi_size += n;
 	}
-	return bio->bi_vcnt ? 0 : -EFAULT;
+	if (!bio->bi_vcnt)
+		return -EFAULT;
+	return urpt_bio_align_down(bio, iter, lbs);
 }
 
 /* A registered buffer's bvecs are copied into the bio, as many as fit. */

@@ -36,6 +36,7 @@
 #define URPT_REQ_SYNC		BIT(1)	/* an ioctl waits: struct urpt_sync */
 #define URPT_REQ_NVME		BIT(2)	/* posted by the NVMe personality */
 #define URPT_REQ_WRITE		BIT(3)	/* writes, flushes or discards */
+#define URPT_REQ_NOWAIT		BIT(4)	/* the one bio is REQ_NOWAIT */
 
 /*
  * The state of one command. It overlays the io_uring_cmd pdu, which
@@ -154,6 +155,32 @@ static void urpt_req_complete_in_task(struct io_uring_cmd *ioucmd,
 
 URPT_TASK_WORK(urpt_req_complete_in_task)
 
+/*
+ * The REQ_NOWAIT bio ended with BLK_STS_AGAIN after submit_bio() returned:
+ * blk-throttle held it, then dispatched it to a queue without a free tag,
+ * or a part split off it found none. It was queued, so the result would
+ * be a wrong one, not a retry: send it again here, where it may wait for
+ * a tag, as io_uring sends its own reads and writes again, and without
+ * REQ_POLLED, so that the wait is for a queue whose requests complete by
+ * interrupt. Task work of the submitter (or io_uring's fallback worker
+ * when the task exits): io_uring before 6.15 has no way for a driver to
+ * hand a command that returned -EIOCBQUEUED to its worker.
+ */
+static void urpt_req_reissue(struct io_uring_cmd *ioucmd,
+			     unsigned int issue_flags)
+{
+	struct urpt_req *req = urpt_req(ioucmd);
+	struct urpt_dev *udev = ioucmd->file->private_data;
+
+	req->flags &= ~URPT_REQ_NOWAIT;
+	atomic_set(&req->failed, URPT_NO_FAILURE);
+	atomic_set(&req->pending, 1);
+	urpt_bio_rearm(req->bios, udev->bdev);
+	submit_bio(&req->bios->bio);
+}
+
+URPT_TASK_WORK(urpt_req_reissue)
+
 /* The last bio ended, or the submitter let go last. Any context. */
 static void urpt_req_ended(struct urpt_req *req)
 {
@@ -171,6 +198,12 @@ static void urpt_req_ended(struct urpt_req *req)
 	 * releases the disk (dev.c).
 	 */
 	WRITE_ONCE(req->flags, req->flags & ~URPT_REQ_POLLED);
+	/* Sent again: it keeps the device reference. */
+	if (unlikely(req->flags & URPT_REQ_NOWAIT) &&
+	    urpt_req_status(req) == BLK_STS_AGAIN) {
+		io_uring_cmd_complete_in_task(ioucmd, urpt_req_reissue_tw);
+		return;
+	}
 	urpt_dev_put(ioucmd->file->private_data);
 	/*
 	 * Always through task work, polled or not, as NVMe passthrough does
@@ -232,12 +265,15 @@ static __always_inline int urpt_req_issue(struct urpt_req *req,
 		ub->held = !!b->iter;
 		ub->bio.bi_end_io = urpt_req_end_io;
 		ub->bio.bi_private = req;
-		if (nowait)
-			ub->bio.bi_opf |= REQ_NOWAIT;
 		/* iopoll follows one bio: the command must be just that. */
 		if (polled && one) {
 			ub->bio.bi_opf |= REQ_POLLED;
 			req->flags |= URPT_REQ_POLLED;
+		}
+		if (nowait) {
+			ub->bio.bi_opf |= REQ_NOWAIT;
+			req->flags |= URPT_REQ_NOWAIT;
+			urpt_bio_save(ub);
 		}
 		if (ub->held) {
 			*tail = ub;
