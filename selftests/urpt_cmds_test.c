@@ -8,6 +8,8 @@
  * Run as root with URPT_BDEV=/dev/<disk> (a disk the test may overwrite).
  * URPT_SEED=<n> changes the data patterns and offsets.
  */
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <sys/mman.h>
 #include <sys/uio.h>
@@ -612,6 +614,108 @@ TEST_F(cmds, readv_into_readonly_mapping_efault)
 	ASSERT_EQ(0, run(self, &c));
 	UT_EXPECT_DONE(&c, 2 * lbs, "WRITEV from PROT_READ");
 	munmap(p, 4096 + lbs);
+}
+
+/*
+ * A page of the buffer taken away while a command of several bios is
+ * built: after the command faulted the buffer in, before the page's bio
+ * pins it. Pinning then stops at that page, and with the buffer a few
+ * bytes into its first page (a disk whose DMA alignment is finer than its
+ * blocks: NVMe's is 4 bytes), a page boundary is not a block boundary.
+ * The bio built so far must shrink to whole blocks and the command fail
+ * with -EFAULT; a bio of part of a block fails in the disk (-EIO).
+ */
+#define UNMAP_ROUNDS	400u
+
+struct toggler {
+	char *page0;		/* first page that may be taken away */
+	unsigned int npages;
+	atomic_bool stop;
+	uint64_t rng;
+	unsigned long flips;
+};
+
+static void *toggle_pages(void *arg)
+{
+	struct toggler *t = arg;
+
+	while (!atomic_load(&t->stop)) {
+		char *p = t->page0 + (ut_rand(&t->rng) % t->npages) * 4096;
+		unsigned int spin = ut_rand(&t->rng) % 20000;
+
+		if (mprotect(p, 4096, PROT_NONE))
+			break;
+		while (spin--)
+			__asm__ volatile("" ::: "memory");
+		if (mprotect(p, 4096, PROT_READ | PROT_WRITE))
+			break;
+		t->flips++;
+		sched_yield();
+	}
+	return NULL;
+}
+
+TEST_F_TIMEOUT(cmds, page_taken_away_mid_command_efault, 600)
+{
+	uint32_t lbs = lbs_of(self), align = self->info.dma_alignment;
+	uint32_t len = 4u << 20;
+	unsigned int r, done = 0, efault = 0, mid = 0, other = 0;
+	struct toggler t = { 0 };
+	size_t map_len;
+	pthread_t thr;
+	struct ut_cqe c;
+	char *map, *buf;
+
+	NEED_SETUP();
+	if (align < 4)
+		align = 4;
+	if (align >= lbs)
+		SKIP(return, "DMA alignment %u is not finer than a block (%u): every page boundary of an aligned buffer is a block boundary",
+		     self->info.dma_alignment, lbs);
+	if (len > self->info.max_transfer)
+		len = self->info.max_transfer - self->info.max_transfer % lbs;
+	map_len = (size_t)len + 2 * 4096;
+	map = mmap(NULL, map_len, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	ASSERT_NE(MAP_FAILED, map);
+	buf = map + align;
+	/* Pages of the second half: the first bios were built by then. */
+	t.page0 = map + 4096 + (size_t)len / 2;
+	t.npages = (unsigned int)(len / 2 / 4096);
+	t.rng = self->rng;
+	ASSERT_EQ(0, pthread_create(&thr, NULL, toggle_pages, &t));
+	for (r = 0; r < UNMAP_ROUNDS; r++) {
+		bool write = r & 1;
+
+		ASSERT_NE(NULL, prep(self, write ? URPT_CMD_WRITE :
+				     URPT_CMD_READ, buf, len, 0, 0));
+		ASSERT_EQ(0, run(self, &c));
+		done++;
+		if (c.res == (int32_t)len)
+			continue;
+		if (c.res == -EFAULT) {
+			/* After bios went to the disk: mid-command. */
+			if ((c.extra[0] >> URPT_RES2_BIOS_SHIFT) &
+			    URPT_RES2_BIOS_MASK)
+				mid++;
+			efault++;
+			continue;
+		}
+		if (++other <= 5)
+			TH_LOG("round %u: %s of %u bytes at +%u: %d (%s), blk status %llu",
+			       r, write ? "WRITE" : "READ", len, align, c.res,
+			       c.res < 0 ? strerror(-c.res) : "short",
+			       (unsigned long long)(c.extra[0] & 0xff));
+	}
+	atomic_store(&t.stop, true);
+	pthread_join(thr, NULL);
+	munmap(map, map_len);
+	TH_LOG("%u commands of %u bytes at +%u: %u -EFAULT (%u after bios were submitted), %u other errors, %lu page flips",
+	       done, len, align, efault, mid, other, t.flips);
+	EXPECT_EQ(0u, other);
+	if (!other && !mid)
+		SKIP(return, "no page was taken away mid-command in %u rounds",
+		     done);
 }
 
 /* ---- flags that are taken ------------------------------------------------ */

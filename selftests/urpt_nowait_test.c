@@ -11,15 +11,24 @@
  * URPT_BDEV is /dev/nullb0 (the run the VM harness also uses for its
  * run-once programs) or unset; on the other disks' runs it SKIPs.
  *
+ * Under blk-throttle the disk says it too, but late: the throttle holds a
+ * bio, submit_bio() returns, and the bio reaches the queue later, in a
+ * burst larger than its tags; it was queued, so urpt must send it again
+ * rather than complete it with -EAGAIN.
+ *
  *   URPT_EAGAIN_BDEV  the small-queue disk (/dev/nullb1); overwritten
  *   URPT_SEED=<n>     changes the data patterns
  */
 #include <stdint.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/uio.h>
 
 #include "kselftest_harness.h"
 #include "urpt_selftest.h"
+#include "urpt_fault.h"
 
 #define STORM		256u
 #define ONCE_BDEV	"/dev/nullb0"
@@ -372,6 +381,67 @@ TEST_F_TIMEOUT(storm, registered_buffers, 180)
 	if (!(self->info.features & URPT_FEAT_FIXED))
 		SKIP(return, "no URPT_FEAT_FIXED");
 	storm(_metadata, self, 0, STORM, 65536, M_FIXED);
+}
+
+#define CG_ROOT		"/sys/fs/cgroup"
+#define CG_THROTTLE	CG_ROOT "/urpt-throttle"
+#define THROTTLE_IOPS	500u
+
+/*
+ * This process in an io cgroup whose io.max holds @dev to @iops reads and
+ * writes a second: NULL, or why not.
+ */
+static const char *enter_throttle(const char *dev, unsigned int iops)
+{
+	char text[256], max[96];
+	struct stat st;
+
+	if (stat(dev, &st))
+		return "the disk cannot be looked at (stat)";
+	if (!ut_exists(CG_ROOT "/cgroup.controllers") &&
+	    mount("none", CG_ROOT, "cgroup2", 0, NULL))
+		return "cgroup2 cannot be mounted on " CG_ROOT;
+	if (ut_read_text(CG_ROOT "/cgroup.controllers", text,
+			 sizeof(text)) < 0 || !strstr(text, "io"))
+		return "the kernel offers no io controller";
+	if (fl_write_file(CG_ROOT "/cgroup.subtree_control", "+io"))
+		return "+io in cgroup.subtree_control was refused";
+	rmdir(CG_THROTTLE);
+	if (mkdir(CG_THROTTLE, 0755))
+		return "mkdir " CG_THROTTLE " failed";
+	snprintf(max, sizeof(max), "%u:%u riops=%u wiops=%u",
+		 major(st.st_rdev), minor(st.st_rdev), iops, iops);
+	snprintf(text, sizeof(text), "riops=%u wiops=%u", iops, iops);
+	if (fl_write_file(CG_THROTTLE "/io.max", max) ||
+	    ut_read_text(CG_THROTTLE "/io.max", max, sizeof(max)) < 0 ||
+	    !strstr(max, text)) {
+		rmdir(CG_THROTTLE);
+		return "io.max was refused (no blk-throttle in this kernel?)";
+	}
+	if (fl_write_file(CG_THROTTLE "/cgroup.procs", "0")) {
+		rmdir(CG_THROTTLE);
+		return "could not move into " CG_THROTTLE;
+	}
+	return NULL;
+}
+
+static void leave_throttle(void)
+{
+	fl_write_file(CG_ROOT "/cgroup.procs", "0");
+	rmdir(CG_THROTTLE);
+}
+
+TEST_F_TIMEOUT(storm, throttled_by_blk_throttle, 240)
+{
+	const char *why;
+
+	NEED_SETUP();
+	why = enter_throttle(getenv("URPT_EAGAIN_BDEV"), THROTTLE_IOPS);
+	if (why)
+		SKIP(return, "%s", why);
+	storm(_metadata, self, 0, STORM, 65536, 0);
+	storm(_metadata, self, IORING_SETUP_IOPOLL, STORM, 65536, M_MIXED);
+	leave_throttle();
 }
 
 /*
