@@ -219,10 +219,12 @@ static inline bool urpt_ring_compat(struct io_uring_cmd *ioucmd,
  * Before returning -EAGAIN. io_uring of 6.10 to 6.13 copies the SQE into
  * the command's async data on -EAGAIN but, when it issues the command
  * again from its worker, goes on reading the SQ ring's slot, which the
- * application may have reused by then (upstream fixed it with "switch
- * sqe to async_data on EAGAIN", then by copying every SQE at prep in
- * 6.14, with struct io_uring_cmd_data). Do what the first fix does. 6.1
- * to 6.9 copy and repoint themselves (io_uring_cmd_prep_async()).
+ * application may have reused by then (upstream fixed it with commit
+ * e663da62ba86 "io_uring/uring_cmd: switch sqe to async_data on EAGAIN",
+ * then with d6211ebbdaa5 "io_uring/uring_cmd: unconditionally copy SQEs
+ * at prep time" in 6.14, with struct io_uring_cmd_data). Do what the
+ * first fix does. 6.1 to 6.9 copy and repoint themselves
+ * (io_uring_cmd_prep_async()).
  */
 static inline void urpt_cmd_keep_sqe(struct io_uring_cmd *ioucmd)
 {
