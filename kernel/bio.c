@@ -12,9 +12,12 @@
 #include <linux/bio.h>
 #include <linux/sched/signal.h>
 #include <linux/uio.h>
+#include <linux/workqueue.h>
 #include "urpt.h"
 
 static struct bio_set urpt_bio_set;
+/* Module-owned, so that unloading waits for a worker still in our code. */
+static struct workqueue_struct *urpt_resend_wq;
 
 static struct urpt_bio *urpt_bio_alloc(struct urpt_build *b,
 				       unsigned short nr_vecs, gfp_t gfp)
@@ -52,16 +55,22 @@ void urpt_bio_free(struct urpt_bio *ub)
 	bio_put(&ub->bio);
 }
 
+static void urpt_bio_resend_work(struct work_struct *work)
+{
+	submit_bio(&container_of(work, struct urpt_bio, resend)->bio);
+}
+
 /*
- * A REQ_NOWAIT bio that ended, made ready to be submitted again without
- * REQ_NOWAIT or REQ_POLLED: what the block layer changed on its way (a
- * partition's remap, a split's advance, its flags) is put back, the pages
- * stay, and the bio is charged to the caller's cgroup again (bio_endio()
- * let go of it). Not bio_reset(), which does the same but first writes a
+ * A REQ_NOWAIT bio that ended, submitted again without REQ_NOWAIT or
+ * REQ_POLLED by a worker, where it may wait for a tag. What the block
+ * layer changed on its way (a partition's remap, the flags, blk-iocost's
+ * cost) is put back first, the pages stay, and the bio is charged again
+ * to the cgroup of the task that calls this (bio_endio() let go of the
+ * first charge). Not bio_reset(), which does the same but first writes a
  * zero cookie, which a poller still looking at the bio
  * (urpt_uring_cmd_iopoll()) would take for hardware queue 0.
  */
-void urpt_bio_rearm(struct urpt_bio *ub, struct block_device *bdev)
+void urpt_bio_resend(struct urpt_bio *ub, struct block_device *bdev)
 {
 	struct bio *bio = &ub->bio;
 
@@ -73,7 +82,11 @@ void urpt_bio_rearm(struct urpt_bio *ub, struct block_device *bdev)
 	bio->bi_status = BLK_STS_OK;
 	atomic_set(&bio->__bi_remaining, 1);
 	bio->bi_iter = ub->sent_iter;
+	urpt_bio_clear_iocost(bio);
 	bio_associate_blkg(bio);
+	/* The work overlays what was saved: all of it was used above. */
+	INIT_WORK(&ub->resend, urpt_bio_resend_work);
+	queue_work(urpt_resend_wq, &ub->resend);
 }
 
 /*
@@ -251,12 +264,21 @@ void urpt_build_abort(struct urpt_build *b)
 
 int urpt_bio_init(void)
 {
-	return bioset_init(&urpt_bio_set, BIO_POOL_SIZE,
-			   offsetof(struct urpt_bio, bio),
-			   BIOSET_NEED_BVECS | BIOSET_PERCPU_CACHE);
+	int ret;
+
+	urpt_resend_wq = alloc_workqueue("urpt_resend", WQ_UNBOUND, 0);
+	if (!urpt_resend_wq)
+		return -ENOMEM;
+	ret = bioset_init(&urpt_bio_set, BIO_POOL_SIZE,
+			  offsetof(struct urpt_bio, bio),
+			  BIOSET_NEED_BVECS | BIOSET_PERCPU_CACHE);
+	if (ret)
+		destroy_workqueue(urpt_resend_wq);
+	return ret;
 }
 
 void urpt_bio_exit(void)
 {
+	destroy_workqueue(urpt_resend_wq);
 	bioset_exit(&urpt_bio_set);
 }

@@ -245,6 +245,14 @@ static inline void urpt_cmd_keep_sqe(struct io_uring_cmd *ioucmd)
 #endif
 }
 
+/* A bio sent again starts with no cost for blk-iocost to account. */
+static inline void urpt_bio_clear_iocost(struct bio *bio)
+{
+#ifdef CONFIG_BLK_CGROUP_IOCOST
+	bio->bi_iocost_cost = 0;
+#endif
+}
+
 /* The sqe->uring_cmd_flags a user may set (7.x adds MULTISHOT). */
 #ifndef IORING_URING_CMD_MASK
 #define IORING_URING_CMD_MASK	IORING_URING_CMD_FIXED

@@ -16,7 +16,9 @@
  * with REQ_NOWAIT on a blk-mq queue, which ends it with BLK_STS_AGAIN
  * before submit_bio() returns if it would wait (no tag, a split needed);
  * it then goes back to io_uring as -EAGAIN, to be issued again from its
- * worker, where anything may wait. Every other command is -EAGAIN at once,
+ * worker, where anything may wait. One that blk-throttle held and that
+ * ends so later is sent again by a worker of ours (urpt_req_reissue()).
+ * Every other command is -EAGAIN at once,
  * before anything is built: several bios, bounced data, data-less
  * commands (a discard's split does not honour REQ_NOWAIT on 6.1), and
  * bio-based disks (dm, md split and resubmit: a part may fail with
@@ -157,14 +159,17 @@ URPT_TASK_WORK(urpt_req_complete_in_task)
 
 /*
  * The REQ_NOWAIT bio ended with BLK_STS_AGAIN after submit_bio() returned:
- * blk-throttle held it, then dispatched it to a queue without a free tag,
- * or a part split off it found none. It was queued, so the result would
- * be a wrong one, not a retry: send it again here, where it may wait for
- * a tag, as io_uring sends its own reads and writes again, and without
- * REQ_POLLED, so that the wait is for a queue whose requests complete by
- * interrupt. Task work of the submitter (or io_uring's fallback worker
- * when the task exits): io_uring before 6.15 has no way for a driver to
- * hand a command that returned -EIOCBQUEUED to its worker.
+ * blk-throttle held it, then dispatched it in a burst larger than the
+ * queue's free tags. It was queued, so -EAGAIN would be a wrong result,
+ * not a retry: it is sent again, without REQ_NOWAIT, by a worker, where
+ * waiting for a tag stalls nothing of the ring's (task work may hold its
+ * uring_lock), and without REQ_POLLED, since the tag it waits for may be
+ * held by this ring's own polled requests (urpt_bio_resend()). From the
+ * submitter's task, so that it is charged to the submitter's cgroup again.
+ * io_uring's fallback worker runs this when the task is exiting: the
+ * command then completes with the status it has. io_uring offers nothing
+ * better: io_uring_cmd_issue_blocking() (6.15) would queue a request that
+ * is still on an IOPOLL ring's poll list a second time.
  */
 static void urpt_req_reissue(struct io_uring_cmd *ioucmd,
 			     unsigned int issue_flags)
@@ -172,11 +177,15 @@ static void urpt_req_reissue(struct io_uring_cmd *ioucmd,
 	struct urpt_req *req = urpt_req(ioucmd);
 	struct urpt_dev *udev = ioucmd->file->private_data;
 
-	req->flags &= ~URPT_REQ_NOWAIT;
+	if (current->flags & PF_KTHREAD) {
+		urpt_dev_put(udev);
+		urpt_req_complete_in_task(ioucmd, issue_flags);
+		return;
+	}
+	WRITE_ONCE(req->flags, req->flags & ~URPT_REQ_NOWAIT);
 	atomic_set(&req->failed, URPT_NO_FAILURE);
 	atomic_set(&req->pending, 1);
-	urpt_bio_rearm(req->bios, udev->bdev);
-	submit_bio(&req->bios->bio);
+	urpt_bio_resend(req->bios, udev->bdev);
 }
 
 URPT_TASK_WORK(urpt_req_reissue)

@@ -180,10 +180,16 @@ struct urpt_bio {
 	struct urpt_bounce	*bounce;	/* on every bio of a bounced command */
 	u32			index;		/* in disk order, from 0 */
 	bool			held;		/* on @next's list until the end */
-	/* A REQ_NOWAIT bio as submitted, to send it again: urpt_bio_rearm() */
-	unsigned short		sent_flags;
-	blk_opf_t		sent_opf;
-	struct bvec_iter	sent_iter;
+	union {
+		/* A REQ_NOWAIT bio as submitted, for urpt_bio_resend() */
+		struct {
+			unsigned short		sent_flags;
+			blk_opf_t		sent_opf;
+			struct bvec_iter	sent_iter;
+		};
+		/* Then the worker that sends it again */
+		struct work_struct	resend;
+	};
 	struct bio		bio;
 };
 
@@ -271,9 +277,9 @@ int urpt_build_next(struct urpt_build *b, struct urpt_bio **ubp, gfp_t gfp);
 void urpt_build_abort(struct urpt_build *b);
 void urpt_bio_free(struct urpt_bio *ub);
 void urpt_bios_free(struct urpt_bio *first, bool dirty);
-void urpt_bio_rearm(struct urpt_bio *ub, struct block_device *bdev);
+void urpt_bio_resend(struct urpt_bio *ub, struct block_device *bdev);
 
-/* Just before a REQ_NOWAIT bio is submitted: what urpt_bio_rearm() restores. */
+/* Before a REQ_NOWAIT bio is submitted: what urpt_bio_resend() restores. */
 static inline void urpt_bio_save(struct urpt_bio *ub)
 {
 	ub->sent_flags = ub->bio.bi_flags;
