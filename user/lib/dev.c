@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 #include <liburpt.h>
+#include "urpt_internal.h"
 
 /* One command at a time needs very few entries. */
 #define URPT_DEV_RING_ENTRIES	4
@@ -18,7 +19,9 @@ int urpt_dev_open(struct urpt_dev *dev, const char *path, int open_flags)
 	dev->fd = open(path, open_flags);
 	if (dev->fd < 0)
 		return -errno;
-	ret = urpt_queue_init(URPT_DEV_RING_ENTRIES, &dev->ring, 0);
+	ret = urpt_dev_check(dev->fd);
+	if (!ret)
+		ret = urpt_queue_init(URPT_DEV_RING_ENTRIES, &dev->ring, 0);
 	if (ret < 0) {
 		close(dev->fd);
 		dev->fd = -1;
@@ -63,6 +66,14 @@ static int urpt_dev_no_sqe(struct urpt_result *r)
 	return -EBUSY;
 }
 
+/* urpt.ko completes a command whole or fails it: short is not urpt.ko. */
+int urpt__res_want(int32_t res, uint64_t want)
+{
+	if (res < 0 || (uint64_t)res >= want)
+		return res;
+	return -EPROTO;
+}
+
 /* Submit the prepared SQE, wait for its completion and decode it. */
 static int urpt_dev_run(struct urpt_dev *dev, struct urpt_result *r)
 {
@@ -94,6 +105,24 @@ fail:
 	return ret;
 }
 
+/*
+ * READV/WRITEV move the total of the array: summed only after a success,
+ * so that an array the module refuses (-EFAULT) is never read here.
+ */
+static int urpt_dev_run_vec(struct urpt_dev *dev, const struct iovec *iov,
+			    unsigned int nr, struct urpt_result *r)
+{
+	int ret = urpt_dev_run(dev, r);
+	uint64_t total = 0;
+	unsigned int i;
+
+	if (ret < 0)
+		return ret;
+	for (i = 0; i < nr; i++)
+		total += iov[i].iov_len;
+	return urpt__res_want(ret, total);
+}
+
 int urpt_info(struct urpt_dev *dev, struct urpt_info *info,
 	      struct urpt_result *r)
 {
@@ -104,7 +133,7 @@ int urpt_info(struct urpt_dev *dev, struct urpt_info *info,
 	/* A module that writes less leaves the rest reading as zero. */
 	memset(info, 0, sizeof(*info));
 	urpt_prep_info(sqe, dev->fd, info);
-	return urpt_dev_run(dev, r);
+	return urpt__res_want(urpt_dev_run(dev, r), URPT_INFO_SIZE_V1);
 }
 
 int urpt_read_flags(struct urpt_dev *dev, void *buf, uint32_t len,
@@ -116,7 +145,7 @@ int urpt_read_flags(struct urpt_dev *dev, void *buf, uint32_t len,
 		return urpt_dev_no_sqe(r);
 	urpt_prep_read(sqe, dev->fd, buf, len, offset);
 	urpt_prep_set_flags(sqe, flags);
-	return urpt_dev_run(dev, r);
+	return urpt__res_want(urpt_dev_run(dev, r), len);
 }
 
 int urpt_write_flags(struct urpt_dev *dev, const void *buf, uint32_t len,
@@ -128,7 +157,7 @@ int urpt_write_flags(struct urpt_dev *dev, const void *buf, uint32_t len,
 		return urpt_dev_no_sqe(r);
 	urpt_prep_write(sqe, dev->fd, buf, len, offset);
 	urpt_prep_set_flags(sqe, flags);
-	return urpt_dev_run(dev, r);
+	return urpt__res_want(urpt_dev_run(dev, r), len);
 }
 
 int urpt_read(struct urpt_dev *dev, void *buf, uint32_t len, uint64_t offset,
@@ -152,7 +181,7 @@ int urpt_readv(struct urpt_dev *dev, const struct iovec *iov, unsigned int nr,
 		return urpt_dev_no_sqe(r);
 	urpt_prep_readv(sqe, dev->fd, iov, nr, offset);
 	urpt_prep_set_flags(sqe, flags);
-	return urpt_dev_run(dev, r);
+	return urpt_dev_run_vec(dev, iov, nr, r);
 }
 
 int urpt_writev(struct urpt_dev *dev, const struct iovec *iov,
@@ -165,7 +194,7 @@ int urpt_writev(struct urpt_dev *dev, const struct iovec *iov,
 		return urpt_dev_no_sqe(r);
 	urpt_prep_writev(sqe, dev->fd, iov, nr, offset);
 	urpt_prep_set_flags(sqe, flags);
-	return urpt_dev_run(dev, r);
+	return urpt_dev_run_vec(dev, iov, nr, r);
 }
 
 int urpt_discard(struct urpt_dev *dev, uint32_t len, uint64_t offset,

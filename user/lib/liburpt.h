@@ -246,7 +246,9 @@ const char *urpt_cmd_name(uint32_t cmd_op);
 /*
  * Explain a negative result of cmd_op in the words of urpt (the meaning
  * documented in urpt.h, e.g. -ENOSPC on READ is "range extends past the
- * end of the disk"), falling back to strerror(). Never NULL.
+ * end of the disk"), falling back to strerror(). Never NULL. Since 1.2
+ * also what liburpt itself returns: -ENOTTY of urpt_dev_check() and
+ * urpt_dev_open() ("not a urpt node"), -EPROTO of a short completion.
  */
 const char *urpt_strerror(uint32_t cmd_op, int err);
 
@@ -261,16 +263,43 @@ const char *urpt_strerror(uint32_t cmd_op, int err);
 const char *urpt_strerror_ctx(uint32_t cmd_op, unsigned int ctx, int err);
 
 /*
+ * Since liburpt 1.2: whether fd (opened in any mode, O_PATH too) is a urpt
+ * data node /dev/urptN, a character device that sysfs lists in the class
+ * urpt.ko registers: /sys/dev/char/MAJ:MIN/subsystem ends in "urpt".
+ * Returns 0 for a data node; -ENOTTY for anything else that is there: a
+ * regular file, a directory, a pipe, a block device (attach it first), a
+ * character device of another class, the control node /dev/urpt-control
+ * (class "misc"); -errno of fstat() (-EBADF). -ENODEV for a character
+ * device sysfs has no entry for, whose class therefore cannot be told:
+ * sysfs is not mounted at /sys, or the node outlived its device (a node
+ * kept open while its disk was detached, a stale node in a static /dev),
+ * on which every urpt command would fail with -ENODEV anyway.
+ */
+int urpt_dev_check(int fd);
+
+/*
  * Synchronous use, for simple tools: a node and its own small ring.
  * Every function returns >= 0 on success or -errno, and fills *r (may be
  * NULL) with the completion's details.
+ *
+ * Since liburpt 1.2, a success that moved fewer bytes than asked is
+ * -EPROTO: urpt_info() of less than URPT_INFO_SIZE_V1 bytes, and the
+ * read and write functions (urpt_read, urpt_write, urpt_read_flags,
+ * urpt_write_flags, urpt_readv, urpt_writev) of less than len (or the
+ * iovecs' total). urpt.ko never completes a command short, so the answer
+ * came from something else (/dev/null completes every command with 0).
+ * *r still holds what the completion said.
  */
 struct urpt_dev {
 	int fd;
 	struct io_uring ring;
 };
 
-/* open_flags: O_RDONLY or O_RDWR (plus O_CLOEXEC etc.). */
+/*
+ * open_flags: O_RDONLY or O_RDWR (plus O_CLOEXEC etc.). Since liburpt 1.2
+ * the file must pass urpt_dev_check(): its error is returned otherwise,
+ * the file closed again.
+ */
 int urpt_dev_open(struct urpt_dev *dev, const char *path, int open_flags);
 void urpt_dev_close(struct urpt_dev *dev);
 

@@ -80,6 +80,16 @@ static const char *urpt_specific_error(uint32_t cmd_op, unsigned int ctx,
 		return "the disk was attached read-only";
 	case EIO:
 		return "I/O error reported by the disk";
+	case ENOTTY:
+		/* urpt_dev_check(), or a node that knows no urpt command. */
+		return "not a urpt node";
+	case EPROTO:
+		/* The synchronous helpers' short completion. */
+		if (cmd_op == URPT_CMD_INFO)
+			return "the completion reported less than a struct urpt_info: not a urpt node";
+		if (urpt_cmd_has_range(cmd_op))
+			return "the completion reported fewer bytes than asked: not a urpt node";
+		break;
 	}
 	return NULL;
 }

@@ -28,6 +28,7 @@ void test_sqe(void);
 void test_cqe(void);
 void test_names(void);
 void test_sync(void);
+void test_dev_check(void);
 void test_json(void);
 void test_chunk(void);
 void test_check(void);

@@ -13,6 +13,7 @@ int main(void)
 	test_cqe();
 	test_names();
 	test_sync();
+	test_dev_check();
 	test_json();
 	test_chunk();
 	test_check();
