@@ -15,13 +15,15 @@ enum cli_exit {
 	CLI_EXIT_OK	= 0,	/* success */
 	CLI_EXIT_FAILED	= 1,	/* the command failed */
 	CLI_EXIT_USAGE	= 2,	/* bad arguments */
-	CLI_EXIT_OPEN	= 3,	/* could not open the device or control node */
+	CLI_EXIT_OPEN	= 3,	/* could not open the device or control node,
+				   or DEV is no node the command takes */
 };
 
 #define CLI_EXIT_DOC							\
 	"Exit status: 0 success, 1 the command failed (the kernel returned "	\
 	"an error, or the input or output could not be used), 2 usage error "	\
-	"(bad arguments), 3 could not open the device or the control node."
+	"(bad arguments), 3 could not open the device or the control node, "	\
+	"or DEV is not a urpt node."
 
 /* The --help tail of the commands that take a SIZE. */
 #define CLI_SIZE_DOC							\
@@ -117,6 +119,7 @@ struct cli_dev {
 	bool has_io;
 };
 
+int cli_node_check(const char *path, unsigned int take);
 int cli_dev_open(struct cli_dev *d, const char *arg, int open_flags,
 		 bool verbose);
 int cli_dev_start(struct cli_dev *d, const struct cli_node_args *n,

@@ -22,6 +22,7 @@
 #include <unistd.h>
 #include "cli.h"
 #include "devname.h"
+#include "nodekind.h"
 #include "nvme_build.h"
 #include "nvme_dev.h"
 #include "nvme_opts.h"
@@ -102,11 +103,17 @@ struct nvme_node {
 static int node_open(struct nvme_node *n, const struct nvme_common *c,
 		     int flags)
 {
+	int ret;
+
 	if ((size_t)urpt_dev_path(n->path, sizeof(n->path), c->dev) >=
 	    sizeof(n->path)) {
 		report("%.64s...: path too long", c->dev);
 		return CLI_EXIT_USAGE;
 	}
+	/* /dev/null would take --uring's Identify and answer zeros. */
+	ret = cli_node_check(n->path, NODE_TAKE_URPT | NODE_TAKE_NVME);
+	if (ret)
+		return ret;
 	n->fd = open(n->path, flags | O_CLOEXEC);
 	if (n->fd < 0) {
 		report_errno(errno, "%s: cannot open", n->path);

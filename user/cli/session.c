@@ -11,6 +11,8 @@
 #include "check.h"
 #include "chunk.h"
 #include "devname.h"
+#include "nodekind.h"
+#include "nvme_sysfs.h"
 
 /* Opening fails with urpt's own errors too: say what they mean. */
 static const char *open_error_text(int err)
@@ -18,9 +20,28 @@ static const char *open_error_text(int err)
 	switch (err) {
 	case -EROFS:
 	case -ENODEV:
+	case -ENOTTY:
 		return urpt_strerror(URPT_CMD_WRITE, err);
 	}
 	return errno_text(err);
+}
+
+/*
+ * Every command that opens a DEV asks here first: what is no node of the
+ * kinds it takes (NODE_TAKE_*) is refused, unopened, with a message that
+ * says what it is instead and what to do (a block disk: attach it).
+ */
+int cli_node_check(const char *path, unsigned int take)
+{
+	struct node_facts f;
+	char msg[512];
+
+	node_facts_read(CLI_SYSFS_ROOT, URPT_CONTROL_PATH, path, &f);
+	if (node_takes(take, node_kind(&f)))
+		return CLI_EXIT_OK;
+	node_message(msg, sizeof(msg), path, &f, take);
+	report("%s", msg);
+	return CLI_EXIT_OPEN;
 }
 
 int cli_dev_open(struct cli_dev *d, const char *arg, int open_flags,
@@ -36,6 +57,9 @@ int cli_dev_open(struct cli_dev *d, const char *arg, int open_flags,
 		report("%.64s...: path too long", arg);
 		return CLI_EXIT_USAGE;
 	}
+	ret = cli_node_check(d->path, NODE_TAKE_URPT);
+	if (ret)
+		return ret;
 	ret = urpt_dev_open(&d->dev, d->path, open_flags | O_CLOEXEC);
 	if (ret < 0) {
 		report("%s: cannot open: %s (%s)", d->path,

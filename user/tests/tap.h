@@ -42,5 +42,6 @@ void test_nvme_opts(void);
 void test_nvme_build(void);
 void test_nvme_show(void);
 void test_nvme_sysfs(void);
+void test_nodekind(void);
 
 #endif

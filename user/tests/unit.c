@@ -27,5 +27,6 @@ int main(void)
 	test_nvme_build();
 	test_nvme_show();
 	test_nvme_sysfs();
+	test_nodekind();
 	return tap_finish();
 }
