@@ -82,3 +82,28 @@ error_t cli_parse_node(int key, char *arg, struct argp_state *state,
 	}
 	return ARGP_ERR_UNKNOWN;
 }
+
+/* -h, as -? and --help: the same help, by the letter most tools take. */
+static error_t parse_help(int key, char *arg, struct argp_state *state)
+{
+	(void)arg;
+	if (key != 'h')
+		return ARGP_ERR_UNKNOWN;
+	argp_state_help(state, state->out_stream, ARGP_HELP_STD_HELP);
+	return 0;
+}
+
+static const struct argp_option help_options[] = {
+	{ NULL, 'h', NULL, OPTION_HIDDEN, NULL, 0 },
+	{ 0 }
+};
+
+static const struct argp help_argp = {
+	.options	= help_options,
+	.parser		= parse_help,
+};
+
+const struct argp_child cli_help_children[] = {
+	{ &help_argp, 0, NULL, 0 },
+	{ 0 }
+};

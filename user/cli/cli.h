@@ -63,6 +63,9 @@ int cmd_nvme(int argc, char **argv, const struct cli_global *global);
 	  "status, bios, driver time) on stderr", 0 },			\
 	{ "details", CLI_OPT_DETAILS, NULL, OPTION_ALIAS, NULL, 0 }
 
+/* Every argp's children: -h prints the help as -? and --help do. */
+extern const struct argp_child cli_help_children[];
+
 void cli_parse_size(struct argp_state *state, const char *option,
 		    const char *arg, uint64_t *bytes);
 void cli_parse_count(struct argp_state *state, const char *option,

@@ -50,6 +50,7 @@ static const struct argp attach_argp = {
 			  "passthrough for it. Needs CAP_SYS_ADMIN; the disk is "
 			  "claimed exclusively unless --shared is given."
 			  "\v" CLI_EXIT_DOC,
+	.children	= cli_help_children,
 };
 
 static const char *attach_hint(int err)

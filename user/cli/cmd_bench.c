@@ -215,6 +215,7 @@ static const struct argp bench_argp = {
 			  "the driver's time from the completion's CQE32 word. A "
 			  "progress line is drawn on stderr when it is a terminal."
 			  CLI_SIZE_DOC,
+	.children	= cli_help_children,
 };
 
 /* What every job shares: the device, the plan, how to send I/O. */

@@ -36,6 +36,7 @@ static const struct argp detach_argp = {
 			  "Commands in flight finish first; later ones, on nodes "
 			  "still open, fail with ENODEV. Needs CAP_SYS_ADMIN."
 			  "\v" CLI_EXIT_DOC,
+	.children	= cli_help_children,
 };
 
 int cmd_detach(int argc, char **argv, const struct cli_global *global)

@@ -75,6 +75,7 @@ static const struct argp discard_argp = {
 			  "range reads afterwards is up to the disk. Fails with "
 			  "exit status 1 on a disk without the 'discard' feature."
 			  CLI_SIZE_DOC,
+	.children	= cli_help_children,
 };
 
 static const struct argp write_zeroes_argp = {
@@ -88,6 +89,7 @@ static const struct argp write_zeroes_argp = {
 			  "given. Fails with exit status 1 on a disk without the "
 			  "'write-zeroes' feature."
 			  CLI_SIZE_DOC,
+	.children	= cli_help_children,
 };
 
 static int discard_range(struct cli_dev *d, const struct urpt_info *info,

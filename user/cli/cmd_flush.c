@@ -27,6 +27,7 @@ static const struct argp flush_argp = {
 			  "(/dev/urptN, or just N), so that completed writes "
 			  "survive a power loss. DEV is opened for writing."
 			  "\v" CLI_EXIT_DOC,
+	.children	= cli_help_children,
 };
 
 int cmd_flush(int argc, char **argv, const struct cli_global *global)

@@ -59,6 +59,7 @@ static const struct argp info_argp = {
 			  "CAP_SYS_ADMIN on older kernels): if that fails, the "
 			  "rest is printed and the exit status is 1."
 			  "\v" CLI_EXIT_DOC,
+	.children	= cli_help_children,
 };
 
 static void print_nvme_json(const struct cli_nvme_identity *id)

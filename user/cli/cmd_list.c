@@ -37,6 +37,7 @@ static const struct argp list_argp = {
 			  "disk, capacity in bytes and the flags they were "
 			  "attached with (read-only, shared)."
 			  "\v" CLI_EXIT_DOC,
+	.children	= cli_help_children,
 };
 
 /*

@@ -214,6 +214,7 @@ static const struct argp id_ctrl_argp = {
 			  "NVME_URING_CMD_ADMIN with --uring) "
 			  "and print vid, ssvid, sn, mn, fr, mdts, cntlid, ver, "
 			  "nn, oncs and vwc.\v" CLI_NVME_DOC,
+	.children	= cli_help_children,
 };
 
 static const struct argp id_ns_argp = {
@@ -225,6 +226,7 @@ static const struct argp id_ns_argp = {
 			  "and print nsze, ncap, nuse, nlbaf, flbas, every LBA "
 			  "format (ms, ds, rp), the LBA size and the capacity."
 			  "\v" CLI_NVME_DOC,
+	.children	= cli_help_children,
 };
 
 static int run_id_ctrl(int argc, char **argv, bool verbose)
@@ -389,6 +391,7 @@ static const struct argp io_argp = {
 			  "from Identify Namespace. A line with the outcome goes "
 			  "to stdout, unless the data does (then -v prints it "
 			  "on stderr).\v" CLI_NVME_DOC,
+	.children	= cli_help_children,
 };
 
 /* "read nsid 1 slba 0 nlb 8" */
@@ -663,6 +666,7 @@ static const struct argp nvme_argp = {
 			  "too.\vRun 'urpt nvme ACTION --help' for the options of "
 			  "an action. " CLI_NVME_DOC,
 	.help_filter	= nvme_help_filter,
+	.children	= cli_help_children,
 };
 
 int cmd_nvme(int argc, char **argv, const struct cli_global *global)

@@ -68,6 +68,7 @@ static const struct argp read_argp = {
 			  "commands of at most the device's max transfer, one "
 			  "at a time."
 			  CLI_SIZE_DOC,
+	.children	= cli_help_children,
 };
 
 /*

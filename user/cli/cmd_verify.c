@@ -94,6 +94,7 @@ static const struct argp verify_argp = {
 			  "expected and the read byte on stderr, and exits 1. A "
 			  "progress line is drawn on stderr when it is a terminal."
 			  CLI_SIZE_DOC,
+	.children	= cli_help_children,
 };
 
 struct verify_slot {

@@ -65,6 +65,7 @@ static const struct argp write_argp = {
 			  "is padded. Data may sit in the disk's volatile cache "
 			  "until 'urpt flush'."
 			  CLI_SIZE_DOC,
+	.children	= cli_help_children,
 };
 
 /* The whole input, in a buffer aligned for the disk. */
