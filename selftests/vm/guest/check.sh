@@ -30,6 +30,9 @@
 #    test on /dev/urptN (nullb0, vda) and on /dev/ng0n1 as the reference.
 # 3c. guest/cli_nvme.sh: the urpt CLI's libnvme side (urpt nvme on
 #    /dev/ng0n1 and /dev/urptN, urpt info's NVMe identity).
+# 3d. guest/cli_dev.sh: a DEV that is no urpt node (a block device, the
+#    control node, /dev/null, a file, a missing path) refused with its own
+#    message; urpt help, urpt help read, urpt -h; urpt info on /dev/urptN.
 # 4. The control-node, fault and module tests, once, on /dev/nullb0
 #    (urpt_fault_test makes null_blk disks of its own).
 # 4b. Programs in $LAST run last on /dev/nvme0n1, for tests that take it
@@ -306,6 +309,10 @@ sh /jobs/tools.sh
 
 # Section 3c: the CLI's libnvme side: guest/cli_nvme.sh.
 sh /jobs/cli_nvme.sh
+
+# Section 3d: what the CLI says of a DEV that is no urpt node, and urpt
+# help: guest/cli_dev.sh.
+sh /jobs/cli_dev.sh
 
 # Section 4 ------------------------------------------------------------------
 # Last: urpt_module_test unloads and reloads the module.
