@@ -265,7 +265,8 @@ const char *urpt_strerror_ctx(uint32_t cmd_op, unsigned int ctx, int err);
 /*
  * Since liburpt 1.2: whether fd (opened in any mode, O_PATH too) is a urpt
  * data node /dev/urptN, a character device that sysfs lists in the class
- * urpt.ko registers: /sys/dev/char/MAJ:MIN/subsystem ends in "urpt".
+ * urpt.ko registers: the last component of the link
+ * /sys/dev/char/MAJ:MIN/subsystem is "urpt".
  * Returns 0 for a data node; -ENOTTY for anything else that is there: a
  * regular file, a directory, a pipe, a block device (attach it first), a
  * character device of another class, the control node /dev/urpt-control
