@@ -8,7 +8,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,25 +17,10 @@
 #include <sys/sysmacros.h>
 #include <liburpt.h>
 #include "urpt_internal.h"
+#include "fake_tree.h"
 #include "tap.h"
 
 static char sysroot[64];
-
-static bool make_root(void)
-{
-	char path[PATH_MAX];
-
-	snprintf(sysroot, sizeof(sysroot), "/tmp/urpt-devcheck.XXXXXX");
-	if (!mkdtemp(sysroot)) {
-		sysroot[0] = '\0';
-		return false;
-	}
-	snprintf(path, sizeof(path), "%s/dev", sysroot);
-	if (mkdir(path, 0755))
-		return false;
-	snprintf(path, sizeof(path), "%s/dev/char", sysroot);
-	return !mkdir(path, 0755);
-}
 
 /*
  * Give the character device st_rdev the class name in the fake tree, as
@@ -59,21 +43,6 @@ static bool set_class(dev_t rdev, const char *name)
 		return false;
 	snprintf(target, sizeof(target), "../../../class/%s", name);
 	return !symlink(target, link);
-}
-
-static int remove_entry(const char *path, const struct stat *st, int type,
-			struct FTW *ftw)
-{
-	(void)st;
-	(void)type;
-	(void)ftw;
-	return remove(path);
-}
-
-static void remove_root(void)
-{
-	if (sysroot[0])
-		nftw(sysroot, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 /* /dev/null as a urpt node, a misc device, itself, and unknown to sysfs. */
@@ -231,7 +200,8 @@ static void test_strerror_new(void)
 
 void test_dev_check(void)
 {
-	if (!make_root()) {
+	if (!fake_tree_create(sysroot, sizeof(sysroot), "urpt-devcheck") ||
+	    !fake_tree_mkdirs(sysroot, "dev/char")) {
 		tap_diag("fake sysfs under %s: %s", sysroot, strerror(errno));
 		tap_skip("could not build a sysfs tree under /tmp",
 			 "dev check: a character device by its sysfs class");
@@ -239,7 +209,7 @@ void test_dev_check(void)
 		test_char_classes();
 		test_not_char();
 	}
-	remove_root();
+	fake_tree_remove(sysroot);
 	test_real_sysfs();
 	test_res_want();
 	test_strerror_new();

@@ -7,7 +7,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,37 +16,13 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/un.h>
+#include "fake_tree.h"
 #include "nodekind.h"
 #include "tap.h"
 
 static char root[64];		/* files, and the fake sysfs in root/sys */
 static char sysroot[80];
 static char control[96];	/* a stand-in for /dev/urpt-control */
-
-static bool put_dir(const char *rel)
-{
-	char path[PATH_MAX], *p;
-
-	snprintf(path, sizeof(path), "%s/%s", sysroot, rel);
-	for (p = path + strlen(sysroot) + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(path, 0755) && errno != EEXIST)
-			return false;
-		*p = '/';
-	}
-	return !mkdir(path, 0755) || errno == EEXIST;
-}
-
-static bool put_link(const char *rel, const char *target)
-{
-	char path[PATH_MAX];
-
-	snprintf(path, sizeof(path), "%s/%s", sysroot, rel);
-	unlink(path);
-	return !symlink(target, path);
-}
 
 /*
  * The device number rdev of type ("char", "block") as sysfs shows a
@@ -69,43 +44,25 @@ static bool set_dev(const char *type, dev_t rdev, const char *class,
 	snprintf(dir, sizeof(dir), "devices/virtual/%s/%s", class, name);
 	snprintf(link, sizeof(link), "%s/subsystem", dir);
 	snprintf(target, sizeof(target), "../../../../class/%s", class);
-	ok = put_dir(dir) && put_link(link, target);
+	ok = fake_tree_mkdirs(sysroot, dir) &&
+	     fake_tree_symlink(sysroot, link, target);
 	snprintf(target, sizeof(target), "../../%s", dir);
-	return ok && put_link(rel, target);
+	return ok && fake_tree_symlink(sysroot, rel, target);
 }
 
 static bool make_tree(void)
 {
 	bool ok;
 
-	snprintf(root, sizeof(root), "/tmp/urpt-nodekind.XXXXXX");
-	if (!mkdtemp(root)) {
-		root[0] = '\0';
+	if (!fake_tree_create(root, sizeof(root), "urpt-nodekind"))
 		return false;
-	}
 	snprintf(sysroot, sizeof(sysroot), "%s/sys", root);
 	snprintf(control, sizeof(control), "%s/urpt-control", root);
-	if (mkdir(sysroot, 0755))
-		return false;
-	ok = put_dir("dev/char");
-	ok &= put_dir("dev/block");
-	ok &= put_dir("class/block");
+	ok = fake_tree_mkdirs(root, "sys");
+	ok &= fake_tree_mkdirs(sysroot, "dev/char");
+	ok &= fake_tree_mkdirs(sysroot, "dev/block");
+	ok &= fake_tree_mkdirs(sysroot, "class/block");
 	return ok;
-}
-
-static int remove_entry(const char *path, const struct stat *st, int type,
-			struct FTW *ftw)
-{
-	(void)st;
-	(void)type;
-	(void)ftw;
-	return remove(path);
-}
-
-static void remove_tree(void)
-{
-	if (root[0])
-		nftw(root, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 /* A file under root, by its name there. */
@@ -141,9 +98,26 @@ static bool check_path(const char *path, unsigned int take,
 	return ok;
 }
 
+/*
+ * check_path for both kinds of command: urpt's own (NODE_TAKE_URPT), with
+ * msg_urpt, and urpt nvme (NODE_TAKE_URPT | NODE_TAKE_NVME), with
+ * msg_nvme; NULL: the command takes path.
+ */
+static bool check_path_both(const char *path, enum node_kind want,
+			    const char *msg_urpt, const char *msg_nvme)
+{
+	bool ok;
+
+	ok = check_path(path, NODE_TAKE_URPT, want, msg_urpt);
+	ok &= check_path(path, NODE_TAKE_URPT | NODE_TAKE_NVME, want, msg_nvme);
+	return ok;
+}
+
 static void test_char_devices(void)
 {
 	const char *name = "nodekind: a character device by its sysfs class";
+	const char *control_msg = "/dev/null is the control node; commands go "
+				  "to a /dev/urptN node (urpt list shows them)";
 	char msg[256];
 	struct stat st;
 	dev_t rdev;
@@ -155,16 +129,11 @@ static void test_char_devices(void)
 	}
 	rdev = st.st_rdev;
 	ok = EXPECT(set_dev("char", rdev, "urpt", "urpt0"));
-	ok &= check_path("/dev/null", NODE_TAKE_URPT, NODE_URPT, NULL);
-	ok &= check_path("/dev/null", NODE_TAKE_URPT | NODE_TAKE_NVME,
-			 NODE_URPT, NULL);
+	ok &= check_path_both("/dev/null", NODE_URPT, NULL, NULL);
 
 	ok &= EXPECT(set_dev("char", rdev, "misc", "urpt-control"));
-	ok &= check_path("/dev/null", NODE_TAKE_URPT, NODE_CONTROL,
-			 "/dev/null is the control node; commands go to a /dev/urptN node (urpt list shows them)");
-	ok &= check_path("/dev/null", NODE_TAKE_URPT | NODE_TAKE_NVME,
-			 NODE_CONTROL,
-			 "/dev/null is the control node; commands go to a /dev/urptN node (urpt list shows them)");
+	ok &= check_path_both("/dev/null", NODE_CONTROL, control_msg,
+			      control_msg);
 
 	/* Another misc device is just that. */
 	ok &= EXPECT(set_dev("char", rdev, "misc", "fuse"));
@@ -172,18 +141,15 @@ static void test_char_devices(void)
 			 "/dev/null is not a urpt node (a character device of class misc)");
 
 	ok &= EXPECT(set_dev("char", rdev, "mem", "null"));
-	ok &= check_path("/dev/null", NODE_TAKE_URPT, NODE_CHAR,
-			 "/dev/null is not a urpt node (a character device of class mem)");
-	ok &= check_path("/dev/null", NODE_TAKE_URPT | NODE_TAKE_NVME,
-			 NODE_CHAR,
-			 "/dev/null is not a urpt node or an NVMe node (a character device of class mem)");
+	ok &= check_path_both("/dev/null", NODE_CHAR,
+			      "/dev/null is not a urpt node (a character device of class mem)",
+			      "/dev/null is not a urpt node or an NVMe node (a character device of class mem)");
 
 	/* NVMe's generic node and a controller: urpt nvme only. */
 	ok &= EXPECT(set_dev("char", rdev, "nvme-generic", "ng0n1"));
-	ok &= check_path("/dev/null", NODE_TAKE_URPT | NODE_TAKE_NVME,
-			 NODE_NVME, NULL);
-	ok &= check_path("/dev/null", NODE_TAKE_URPT, NODE_NVME,
-			 "/dev/null is not a urpt node (a character device of class nvme-generic)");
+	ok &= check_path_both("/dev/null", NODE_NVME,
+			      "/dev/null is not a urpt node (a character device of class nvme-generic)",
+			      NULL);
 	ok &= EXPECT(set_dev("char", rdev, "nvme", "nvme0"));
 	ok &= check_path("/dev/null", NODE_TAKE_URPT | NODE_TAKE_NVME,
 			 NODE_NVME, NULL);
@@ -321,23 +287,27 @@ static void test_block_device(void)
 	}
 	/* As a loop device: class block, no NVMe controller above it. */
 	ok = EXPECT(set_dev("block", st.st_rdev, "block", "loop0"));
-	ok &= EXPECT(put_link("class/block/loop0",
-			      "../../devices/virtual/block/loop0"));
+	ok &= EXPECT(fake_tree_symlink(sysroot, "class/block/loop0",
+				       "../../devices/virtual/block/loop0"));
 	snprintf(msg, sizeof(msg), "%s is a block device, not a urpt node or an NVMe namespace: attach it first: urpt attach %s",
 		 blocks[i], blocks[i]);
 	ok &= check_path(blocks[i], NODE_TAKE_URPT | NODE_TAKE_NVME,
 			 NODE_BLOCK, msg);
 	/* As nvme0n1, whose device is a controller of class nvme. */
-	ok &= EXPECT(put_dir("devices/pci/nvme/nvme0/nvme0n1"));
-	ok &= EXPECT(put_link("devices/pci/nvme/nvme0/subsystem",
-			      "../../../../class/nvme"));
-	ok &= EXPECT(put_link("devices/pci/nvme/nvme0/nvme0n1/device",
-			      "../../nvme0"));
-	ok &= EXPECT(put_link("class/block/nvme0n1",
-			      "../../devices/pci/nvme/nvme0/nvme0n1"));
+	ok &= EXPECT(fake_tree_mkdirs(sysroot,
+				      "devices/pci/nvme/nvme0/nvme0n1"));
+	ok &= EXPECT(fake_tree_symlink(sysroot,
+				       "devices/pci/nvme/nvme0/subsystem",
+				       "../../../../class/nvme"));
+	ok &= EXPECT(fake_tree_symlink(sysroot,
+				       "devices/pci/nvme/nvme0/nvme0n1/device",
+				       "../../nvme0"));
+	ok &= EXPECT(fake_tree_symlink(sysroot, "class/block/nvme0n1",
+				       "../../devices/pci/nvme/nvme0/nvme0n1"));
 	snprintf(msg, sizeof(msg), "dev/block/%u:%u", major(st.st_rdev),
 		 minor(st.st_rdev));
-	ok &= EXPECT(put_link(msg, "../../devices/pci/nvme/nvme0/nvme0n1"));
+	ok &= EXPECT(fake_tree_symlink(sysroot, msg,
+				       "../../devices/pci/nvme/nvme0/nvme0n1"));
 	ok &= check_path(blocks[i], NODE_TAKE_URPT | NODE_TAKE_NVME,
 			 NODE_NVME, NULL);
 	snprintf(msg, sizeof(msg), "%s is a block device, not a urpt node: attach it first: urpt attach %s",
@@ -357,6 +327,6 @@ void test_nodekind(void)
 		test_files();
 		test_block_device();
 	}
-	remove_tree();
+	fake_tree_remove(root);
 	test_block_facts();
 }
