@@ -12,26 +12,14 @@
 #           nullb0 still works.
 # One TAP line per check.
 TIMEOUT=60
+RUN_OUT_LINES=20	# of a command's stdout, shown by run
 BLOCK=/dev/nullb0
 CONTROL=/dev/urpt-control
 
 # now, since, begin, end, ok, nok, skip, check
 . /jobs/tap.sh
-
-# run NAME CMD...: CMD's stdout into /tmp/NAME.out, stderr into
-# /tmp/NAME.err, both shown as comments; its exit status in $rc and
-# returned.
-run() {
-	name=$1
-	shift
-	echo "# \$ $*"
-	timeout -s KILL $TIMEOUT "$@" >"/tmp/$name.out" 2>"/tmp/$name.err"
-	rc=$?
-	sed 's/^/#   /' "/tmp/$name.out" | head -n 20
-	sed 's/^/#   (stderr) /' "/tmp/$name.err" | head -n 10
-	[ $rc = 0 ] || echo "#   (exit $rc)"
-	return $rc
-}
+# run
+. /jobs/cli_run.sh
 
 # refused DESCRIPTION MESSAGE CMD...: CMD exits 3, and its stderr is the
 # one line "urpt: MESSAGE".

@@ -18,6 +18,7 @@
 # One TAP line per check; a check that cannot run is a SKIP with the
 # reason. /dev/nvme0n1 is scratch by now: LBAs from 100000 on are used.
 TIMEOUT=60
+RUN_OUT_LINES=40	# of a command's stdout, shown by run
 NG=/dev/ng0n1
 CTRL=/dev/nvme0
 NS=nvme0n1
@@ -27,21 +28,8 @@ NLB=8
 
 # now, since, begin, end, ok, nok, skip, check
 . /jobs/tap.sh
-
-# run NAME CMD...: CMD's stdout into /tmp/NAME.out, stderr into
-# /tmp/NAME.err, both shown as comments; its exit status in $rc and
-# returned.
-run() {
-	name=$1
-	shift
-	echo "# \$ $*"
-	timeout -s KILL $TIMEOUT "$@" >"/tmp/$name.out" 2>"/tmp/$name.err"
-	rc=$?
-	sed 's/^/#   /' "/tmp/$name.out" | head -n 40
-	sed 's/^/#   (stderr) /' "/tmp/$name.err" | head -n 10
-	[ $rc = 0 ] || echo "#   (exit $rc)"
-	return $rc
-}
+# run
+. /jobs/cli_run.sh
 
 # field FILE KEY: the value of "KEY: value" (leading blanks allowed).
 field() { sed -n "s/^ *$2: *//p" "$1" | head -n 1; }
