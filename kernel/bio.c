@@ -16,8 +16,6 @@
 #include "urpt.h"
 
 static struct bio_set urpt_bio_set;
-/* Module-owned, so that unloading waits for a worker still in our code. */
-static struct workqueue_struct *urpt_resend_wq;
 
 static struct urpt_bio *urpt_bio_alloc(struct urpt_build *b,
 				       unsigned short nr_vecs, gfp_t gfp)
@@ -70,13 +68,14 @@ static void urpt_bio_resend_work(struct work_struct *work)
  * zero cookie, which a poller still looking at the bio
  * (urpt_uring_cmd_iopoll()) would take for hardware queue 0.
  */
-void urpt_bio_resend(struct urpt_bio *ub, struct block_device *bdev)
+void urpt_bio_resend(struct urpt_bio *ub, struct block_device *bdev,
+		     struct workqueue_struct *wq)
 {
 	struct bio *bio = &ub->bio;
 
 	WRITE_ONCE(bio->bi_cookie, BLK_QC_T_NONE);
 	bio->bi_next = NULL;
-	bio->bi_bdev = bdev;
+	WRITE_ONCE(bio->bi_bdev, bdev);	/* bio_poll() may read it */
 	bio->bi_opf = ub->sent_opf & ~(REQ_NOWAIT | REQ_POLLED);
 	bio->bi_flags = ub->sent_flags;
 	bio->bi_status = BLK_STS_OK;
@@ -86,7 +85,7 @@ void urpt_bio_resend(struct urpt_bio *ub, struct block_device *bdev)
 	bio_associate_blkg(bio);
 	/* The work overlays what was saved: all of it was used above. */
 	INIT_WORK(&ub->resend, urpt_bio_resend_work);
-	queue_work(urpt_resend_wq, &ub->resend);
+	queue_work(wq, &ub->resend);
 }
 
 /*
@@ -264,21 +263,12 @@ void urpt_build_abort(struct urpt_build *b)
 
 int urpt_bio_init(void)
 {
-	int ret;
-
-	urpt_resend_wq = alloc_workqueue("urpt_resend", WQ_UNBOUND, 0);
-	if (!urpt_resend_wq)
-		return -ENOMEM;
-	ret = bioset_init(&urpt_bio_set, BIO_POOL_SIZE,
-			  offsetof(struct urpt_bio, bio),
-			  BIOSET_NEED_BVECS | BIOSET_PERCPU_CACHE);
-	if (ret)
-		destroy_workqueue(urpt_resend_wq);
-	return ret;
+	return bioset_init(&urpt_bio_set, BIO_POOL_SIZE,
+			   offsetof(struct urpt_bio, bio),
+			   BIOSET_NEED_BVECS | BIOSET_PERCPU_CACHE);
 }
 
 void urpt_bio_exit(void)
 {
-	destroy_workqueue(urpt_resend_wq);
 	bioset_exit(&urpt_bio_set);
 }

@@ -198,6 +198,8 @@ static void urpt_dev_release(struct device *dev)
 {
 	struct urpt_dev *udev = container_of(dev, struct urpt_dev, dev);
 
+	if (udev->resend_wq)
+		destroy_workqueue(udev->resend_wq);
 	percpu_ref_exit(&udev->ref);
 	kfree(udev);
 }
@@ -234,6 +236,15 @@ static struct urpt_dev *urpt_dev_alloc(u32 flags)
 		return ERR_PTR(ret);
 	}
 	udev->index = ret;
+	/* Its bios may be what reclaim waits for (a block server over urpt). */
+	udev->resend_wq = alloc_workqueue("urpt%u_resend",
+					  WQ_UNBOUND | WQ_MEM_RECLAIM, 0,
+					  udev->index);
+	if (!udev->resend_wq) {
+		ida_free(&urpt_ida, udev->index);
+		put_device(&udev->dev);
+		return ERR_PTR(-ENOMEM);
+	}
 	udev->dev.devt = MKDEV(MAJOR(urpt_devt), udev->index);
 	ret = dev_set_name(&udev->dev, "urpt%u", udev->index);
 	if (ret) {

@@ -166,10 +166,11 @@ URPT_TASK_WORK(urpt_req_complete_in_task)
  * uring_lock), and without REQ_POLLED, since the tag it waits for may be
  * held by this ring's own polled requests (urpt_bio_resend()). From the
  * submitter's task, so that it is charged to the submitter's cgroup again.
- * io_uring's fallback worker runs this when the task is exiting: the
- * command then completes with the status it has. io_uring offers nothing
- * better: io_uring_cmd_issue_blocking() (6.15) would queue a request that
- * is still on an IOPOLL ring's poll list a second time.
+ * Run by io_uring's fallback worker (PF_KTHREAD: the task is gone, and
+ * with it the cgroup to charge), the command completes with the status it
+ * has instead. io_uring_cmd_issue_blocking() (6.12), which block/ioctl.c
+ * uses for the same case, does not fit: on an IOPOLL ring it would queue a
+ * request still on the ring's poll list a second time.
  */
 static void urpt_req_reissue(struct io_uring_cmd *ioucmd,
 			     unsigned int issue_flags)
@@ -185,7 +186,7 @@ static void urpt_req_reissue(struct io_uring_cmd *ioucmd,
 	WRITE_ONCE(req->flags, req->flags & ~URPT_REQ_NOWAIT);
 	atomic_set(&req->failed, URPT_NO_FAILURE);
 	atomic_set(&req->pending, 1);
-	urpt_bio_resend(req->bios, udev->bdev);
+	urpt_bio_resend(req->bios, udev->bdev, udev->resend_wq);
 }
 
 URPT_TASK_WORK(urpt_req_reissue)

@@ -33,6 +33,8 @@ struct urpt_dev {
 	struct percpu_ref	ref;
 	struct work_struct	release_work;
 	struct completion	released;
+	/* Sends late BLK_STS_AGAIN bios again: a stuck disk holds only its own */
+	struct workqueue_struct	*resend_wq;
 	struct urpt_bdev_handle	handle;
 	struct block_device	*bdev;		/* handle.bdev, until released */
 	bool			dead;		/* the disk is going away */
@@ -277,7 +279,8 @@ int urpt_build_next(struct urpt_build *b, struct urpt_bio **ubp, gfp_t gfp);
 void urpt_build_abort(struct urpt_build *b);
 void urpt_bio_free(struct urpt_bio *ub);
 void urpt_bios_free(struct urpt_bio *first, bool dirty);
-void urpt_bio_resend(struct urpt_bio *ub, struct block_device *bdev);
+void urpt_bio_resend(struct urpt_bio *ub, struct block_device *bdev,
+		     struct workqueue_struct *wq);
 
 /* Before a REQ_NOWAIT bio is submitted: what urpt_bio_resend() restores. */
 static inline void urpt_bio_save(struct urpt_bio *ub)
