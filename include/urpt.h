@@ -113,7 +113,7 @@
  * -ENODEV once the disk was detached or went away (removed, its capacity
  * 0); -EAGAIN only where cgroup I/O throttling (io.max) held a READ or
  * WRITE issued without waiting, the disk then had no free tag, and the
- * submitting thread exited before urpt could send it again (a retry
+ * submitting thread was exiting before urpt could send it again (a retry
  * works); the errno of the block-layer status
  * (-EIO...) when the disk fails the I/O: with several bios, the first
  * failed one in disk order decides. A buffer of more than one bio is

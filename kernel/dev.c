@@ -159,6 +159,13 @@ static void urpt_dev_release_disk(struct work_struct *work)
 	 * gets everything back, its instance number among them, at once.
 	 */
 	flush_delayed_fput();
+	/*
+	 * Every resend held the reference that drained: at most a worker is
+	 * still returning from submit_bio(). Gone with the index, so that a
+	 * disk attached at it next has the queue's name to itself.
+	 */
+	destroy_workqueue(udev->resend_wq);
+	udev->resend_wq = NULL;
 	ida_free(&urpt_ida, udev->index);
 	complete_all(&udev->released);
 	/* The reference of the attachment; open files may hold others. */
@@ -198,6 +205,7 @@ static void urpt_dev_release(struct device *dev)
 {
 	struct urpt_dev *udev = container_of(dev, struct urpt_dev, dev);
 
+	/* Still there only if the attach failed. */
 	if (udev->resend_wq)
 		destroy_workqueue(udev->resend_wq);
 	percpu_ref_exit(&udev->ref);
@@ -241,18 +249,19 @@ static struct urpt_dev *urpt_dev_alloc(u32 flags)
 					  WQ_UNBOUND | WQ_MEM_RECLAIM, 0,
 					  udev->index);
 	if (!udev->resend_wq) {
-		ida_free(&urpt_ida, udev->index);
-		put_device(&udev->dev);
-		return ERR_PTR(-ENOMEM);
+		ret = -ENOMEM;
+		goto out_free_index;
 	}
 	udev->dev.devt = MKDEV(MAJOR(urpt_devt), udev->index);
 	ret = dev_set_name(&udev->dev, "urpt%u", udev->index);
-	if (ret) {
-		ida_free(&urpt_ida, udev->index);
-		put_device(&udev->dev);
-		return ERR_PTR(ret);
-	}
+	if (ret)
+		goto out_free_index;
 	return udev;
+
+out_free_index:
+	ida_free(&urpt_ida, udev->index);
+	put_device(&udev->dev);
+	return ERR_PTR(ret);
 }
 
 /*

@@ -166,9 +166,10 @@ URPT_TASK_WORK(urpt_req_complete_in_task)
  * uring_lock), and without REQ_POLLED, since the tag it waits for may be
  * held by this ring's own polled requests (urpt_bio_resend()). From the
  * submitter's task, so that it is charged to the submitter's cgroup again.
- * Run by io_uring's fallback worker (PF_KTHREAD: the task is gone, and
- * with it the cgroup to charge), the command completes with the status it
- * has instead. io_uring_cmd_issue_blocking() (6.12), which block/ioctl.c
+ * Run by io_uring's fallback worker (PF_KTHREAD), where current is not
+ * the submitter and so not its cgroup, the command completes with the
+ * status it has instead (an exiting task: always on 6.12, on 6.1 once
+ * past exit_task_work()). io_uring_cmd_issue_blocking() (6.12), which block/ioctl.c
  * uses for the same case, does not fit: on an IOPOLL ring it would queue a
  * request still on the ring's poll list a second time.
  */

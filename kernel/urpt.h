@@ -33,7 +33,7 @@ struct urpt_dev {
 	struct percpu_ref	ref;
 	struct work_struct	release_work;
 	struct completion	released;
-	/* Sends late BLK_STS_AGAIN bios again: a stuck disk holds only its own */
+	/* Sends late BLK_STS_AGAIN bios again, until the disk is released */
 	struct workqueue_struct	*resend_wq;
 	struct urpt_bdev_handle	handle;
 	struct block_device	*bdev;		/* handle.bdev, until released */
