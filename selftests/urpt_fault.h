@@ -11,6 +11,8 @@
 
 #include <dirent.h>
 #include <signal.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
@@ -46,6 +48,36 @@ static inline int fl_write_file(const char *path, const char *val)
 		n = -errno;
 	close(fd);
 	return n == len ? 0 : (n < 0 ? (int)n : -EIO);
+}
+
+#define FL_CG_ROOT	"/sys/fs/cgroup"
+
+/*
+ * A fresh cgroup @dir under the root, with @controller enabled for it
+ * (cgroup2 mounted first if it is not): NULL, or why not.
+ */
+static inline const char *fl_cgroup_make(const char *dir,
+					 const char *controller)
+{
+	static char why[160];
+	char text[256], enable[32];
+
+	if (!ut_exists(FL_CG_ROOT "/cgroup.controllers") &&
+	    mount("none", FL_CG_ROOT, "cgroup2", 0, NULL))
+		return "cgroup2 cannot be mounted on " FL_CG_ROOT;
+	snprintf(why, sizeof(why), "the kernel offers no %s controller",
+		 controller);
+	if (ut_read_text(FL_CG_ROOT "/cgroup.controllers", text,
+			 sizeof(text)) < 0 || !strstr(text, controller))
+		return why;
+	snprintf(enable, sizeof(enable), "+%s", controller);
+	snprintf(why, sizeof(why), "%s in cgroup.subtree_control was refused",
+		 enable);
+	if (fl_write_file(FL_CG_ROOT "/cgroup.subtree_control", enable))
+		return why;
+	rmdir(dir);
+	snprintf(why, sizeof(why), "mkdir %s failed", dir);
+	return mkdir(dir, 0755) ? why : NULL;
 }
 
 /* A null_blk disk made through configfs. */

@@ -388,7 +388,7 @@ TEST_F_TIMEOUT(storm, registered_buffers, 180)
 	storm(_metadata, self, 0, STORM, 65536, M_FIXED);
 }
 
-#define CG_ROOT		"/sys/fs/cgroup"
+#define CG_ROOT		FL_CG_ROOT
 #define CG_THROTTLE	CG_ROOT "/urpt-throttle"
 #define THROTTLE_IOPS	500u
 
@@ -399,21 +399,14 @@ TEST_F_TIMEOUT(storm, registered_buffers, 180)
 static const char *enter_throttle(const char *dev, unsigned int iops)
 {
 	char text[256], max[96];
+	const char *why;
 	struct stat st;
 
 	if (stat(dev, &st))
 		return "the disk cannot be looked at (stat)";
-	if (!ut_exists(CG_ROOT "/cgroup.controllers") &&
-	    mount("none", CG_ROOT, "cgroup2", 0, NULL))
-		return "cgroup2 cannot be mounted on " CG_ROOT;
-	if (ut_read_text(CG_ROOT "/cgroup.controllers", text,
-			 sizeof(text)) < 0 || !strstr(text, "io"))
-		return "the kernel offers no io controller";
-	if (fl_write_file(CG_ROOT "/cgroup.subtree_control", "+io"))
-		return "+io in cgroup.subtree_control was refused";
-	rmdir(CG_THROTTLE);
-	if (mkdir(CG_THROTTLE, 0755))
-		return "mkdir " CG_THROTTLE " failed";
+	why = fl_cgroup_make(CG_THROTTLE, "io");
+	if (why)
+		return why;
 	snprintf(max, sizeof(max), "%u:%u riops=%u wiops=%u",
 		 major(st.st_rdev), minor(st.st_rdev), iops, iops);
 	snprintf(text, sizeof(text), "riops=%u wiops=%u", iops, iops);

@@ -41,7 +41,7 @@
 #include "urpt_selftest.h"
 #include "urpt_fault.h"
 
-#define CG_ROOT		"/sys/fs/cgroup"
+#define CG_ROOT		FL_CG_ROOT
 #define CG_DIR		CG_ROOT "/urpt-pressure"
 #define CG_HEADROOM	(128ull << 20)
 #define MiB		(1u << 20)
@@ -270,20 +270,10 @@ static uint64_t vmstat_sum(const char *prefix)
 /* A memory cgroup of our own, this process in it: 0, or why not. */
 static const char *enter_cgroup(FIXTURE_DATA(pressure) *self)
 {
-	char controllers[256];
+	const char *why = fl_cgroup_make(CG_DIR, "memory");
 
-	if (!ut_exists(CG_ROOT "/cgroup.controllers") &&
-	    mount("none", CG_ROOT, "cgroup2", 0, NULL))
-		return "cgroup2 cannot be mounted on " CG_ROOT;
-	if (ut_read_text(CG_ROOT "/cgroup.controllers", controllers,
-			 sizeof(controllers)) < 0 ||
-	    !strstr(controllers, "memory"))
-		return "the kernel offers no memory controller";
-	if (fl_write_file(CG_ROOT "/cgroup.subtree_control", "+memory"))
-		return "+memory in cgroup.subtree_control was refused";
-	rmdir(CG_DIR);
-	if (mkdir(CG_DIR, 0755))
-		return "mkdir " CG_DIR " failed";
+	if (why)
+		return why;
 	if (fl_write_file(CG_DIR "/cgroup.procs", "0")) {
 		rmdir(CG_DIR);
 		return "could not move into " CG_DIR;
