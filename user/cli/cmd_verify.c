@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * urpt verify DEV [--offset SIZE] [--length SIZE] [--block-size SIZE]
- *                 [--queue-depth N] [--seed N] [--fixed] [--poll]
+ *                 [--queue-depth N] [--seed N] [--fixed] [--poll] [--force]
  *
  * Write a seeded pattern over the range with N commands in flight, read
  * it all back the same way and compare. Each block's data depends only on
@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 #include <sys/random.h>
@@ -23,6 +24,7 @@
 #define VERIFY_MAX_DEPTH	4096
 /* Buffers start on pages, or on the disk's DMA alignment if larger. */
 #define VERIFY_BUFFER_ALIGN	4096
+#define VERIFY_OPT_FORCE	0x200
 
 struct verify_args {
 	struct cli_node_args node;
@@ -30,6 +32,7 @@ struct verify_args {
 	uint64_t depth;
 	uint64_t seed;
 	bool have_seed;
+	bool force;
 };
 
 static const struct argp_option verify_options[] = {
@@ -47,6 +50,9 @@ static const struct argp_option verify_options[] = {
 	  "Commands in flight, 1 to 4096 (default 32)", 0 },
 	{ "seed", 's', "N", 0,
 	  "Seed of the pattern (default: random, printed in the summary)", 0 },
+	{ "force", VERIFY_OPT_FORCE, NULL, 0,
+	  "Overwrite the whole disk without asking (needed then when stdin "
+	  "is not a terminal)", 0 },
 	CLI_FIXED_OPTION,
 	CLI_POLL_OPTION,
 	CLI_VERBOSE_OPTIONS,
@@ -77,6 +83,9 @@ static error_t parse_verify(int key, char *arg, struct argp_state *state)
 		cli_parse_count(state, "--seed", arg, 0, UINT64_MAX, &a->seed);
 		a->have_seed = true;
 		return 0;
+	case VERIFY_OPT_FORCE:
+		a->force = true;
+		return 0;
 	}
 	return cli_parse_node(key, arg, state, &a->node);
 }
@@ -88,7 +97,9 @@ static const struct argp verify_argp = {
 	.doc		= "Write a seeded pattern over a range of the disk behind "
 			  "DEV (/dev/urptN, or just N) with --queue-depth commands "
 			  "in flight, read it all back the same way and compare. "
-			  "THE RANGE IS OVERWRITTEN (by default the whole disk). "
+			  "THE RANGE IS OVERWRITTEN (by default the whole disk: "
+			  "then urpt asks first on a terminal, and needs --force "
+			  "elsewhere). "
 			  "Prints a summary line (bytes, MB/s, seed) on stdout; on "
 			  "a mismatch, the first differing offset with the "
 			  "expected and the read byte on stderr, and exits 1. A "
@@ -300,6 +311,32 @@ static int verify_plan(struct cli_dev *d, const struct urpt_info *info,
 	return err == PLAN_NO_BLOCK_SIZE ? CLI_EXIT_FAILED : CLI_EXIT_USAGE;
 }
 
+/*
+ * Writing over the whole disk is what a mistyped DEV or a forgotten
+ * --length does: it takes --force, or a "yes" typed on a terminal.
+ */
+static int verify_confirm(const struct cli_dev *d, const struct urpt_info *info,
+			  const struct verify_args *a, const struct plan *plan)
+{
+	char answer[16];
+
+	if (a->force || !plan_whole_disk(plan, info->capacity))
+		return CLI_EXIT_OK;
+	if (!isatty(STDIN_FILENO) || !isatty(STDERR_FILENO)) {
+		report("%s: verify would overwrite the whole disk (%s, %llu bytes): give --force, or a range with --offset and --length",
+		       d->path, info->disk_name,
+		       (unsigned long long)info->capacity);
+		return CLI_EXIT_USAGE;
+	}
+	fprintf(stderr, "urpt verify: overwrite all %llu bytes of %s (%s)? Type yes to go on: ",
+		(unsigned long long)info->capacity, info->disk_name, d->path);
+	if (fgets(answer, sizeof(answer), stdin) &&
+	    !strcmp(answer, "yes\n"))
+		return CLI_EXIT_OK;
+	report("%s: not confirmed, nothing written", d->path);
+	return CLI_EXIT_USAGE;
+}
+
 static int verify_run(struct verify_run *v, const struct verify_args *a)
 {
 	double write_secs, read_secs;
@@ -354,6 +391,8 @@ int cmd_verify(int argc, char **argv, const struct cli_global *global)
 	ret = verify_plan(&d, &info, &a, &v.plan);
 	if (!ret)
 		ret = cli_dev_need(&d, &info, URPT_CMD_WRITE);
+	if (!ret)
+		ret = verify_confirm(&d, &info, &a, &v.plan);
 	if (ret)
 		goto out;
 	if (d.mode.poll && d.verbose && !(info.features & URPT_FEAT_POLL))

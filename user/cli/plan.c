@@ -75,6 +75,11 @@ void plan_block(const struct plan *p, uint64_t index, uint64_t *offset,
 	*len = index + 1 == p->blocks ? p->last_len : p->block_size;
 }
 
+bool plan_whole_disk(const struct plan *p, uint64_t capacity)
+{
+	return p->offset == 0 && p->length == capacity;
+}
+
 int plan_error_message(char *buf, size_t size, enum plan_error err,
 		       const struct plan_geometry *g,
 		       const struct plan_request *req)

@@ -59,6 +59,9 @@ enum plan_error plan_make(const struct plan_geometry *g,
 void plan_block(const struct plan *p, uint64_t index, uint64_t *offset,
 		uint32_t *len);
 
+/* Does the plan cover the whole disk, from its first byte to its last? */
+bool plan_whole_disk(const struct plan *p, uint64_t capacity);
+
 /* Explain a plan_make() error, naming the option. Like snprintf(). */
 int plan_error_message(char *buf, size_t size, enum plan_error err,
 		       const struct plan_geometry *g,

@@ -131,6 +131,28 @@ static void test_plan_walk(void)
 	tap_result(ok, "plan: blocks tile the range, only the last one shorter");
 }
 
+/* Only a range from the first byte to the last is the whole disk. */
+static void test_plan_whole_disk(void)
+{
+	const struct plan_request whole = { 0 },
+		given = { .length = 256 * MiB, .have_length = true },
+		from_offset = { .offset = 512 },
+		short_of_end = { .length = 256 * MiB - 512,
+				 .have_length = true };
+	struct plan p;
+	bool ok = true;
+
+	ok &= EXPECT(plan_make(&disk, &whole, &p) == PLAN_OK &&
+		     plan_whole_disk(&p, disk.capacity));
+	ok &= EXPECT(plan_make(&disk, &given, &p) == PLAN_OK &&
+		     plan_whole_disk(&p, disk.capacity));
+	ok &= EXPECT(plan_make(&disk, &from_offset, &p) == PLAN_OK &&
+		     !plan_whole_disk(&p, disk.capacity));
+	ok &= EXPECT(plan_make(&disk, &short_of_end, &p) == PLAN_OK &&
+		     !plan_whole_disk(&p, disk.capacity));
+	tap_result(ok, "plan: whole disk only from byte 0 to the end");
+}
+
 static void test_plan_messages(void)
 {
 	struct plan_request req = { .offset = 100, .block_size = 2 * MiB };
@@ -158,5 +180,6 @@ void test_plan(void)
 	for (i = 0; i < sizeof(plan_cases) / sizeof(plan_cases[0]); i++)
 		test_plan_case(&plan_cases[i]);
 	test_plan_walk();
+	test_plan_whole_disk();
 	test_plan_messages();
 }

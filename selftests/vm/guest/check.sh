@@ -225,8 +225,8 @@ for disk in $DISKS; do
 	fi
 	if attach "$disk"; then
 		for q in $VERIFY_QDS; do
-			step "urpt verify $dev --queue-depth $q ($disk)" \
-				timeout -s KILL $TEST_TIMEOUT urpt verify "$dev" --queue-depth "$q"
+			step "urpt verify $dev --force --queue-depth $q ($disk)" \
+				timeout -s KILL $TEST_TIMEOUT urpt verify "$dev" --force --queue-depth "$q"
 		done
 		step "urpt detach ${dev#/dev/urpt}" urpt detach "${dev#/dev/urpt}"
 	else

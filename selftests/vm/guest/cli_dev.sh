@@ -9,7 +9,9 @@
 #           them; urpt read on the block device and urpt nvme --uring on
 #           /dev/null the same way; urpt help, urpt help read and urpt -h
 #           print help and exit 0; urpt info on /dev/urptN attached to
-#           nullb0 still works.
+#           nullb0 still works; urpt verify of the whole disk without
+#           --force, stdin no terminal, exits 2 naming the disk and writes
+#           nothing, while a range or --force needs no question.
 # One TAP line per check.
 TIMEOUT=60
 RUN_OUT_LINES=20	# of a command's stdout, shown by run
@@ -108,6 +110,23 @@ if [ -n "$dev" ]; then
 	run info urpt info "$dev" --no-nvme
 	check "urpt info $dev ($BLOCK): exit 0, its capacity ($bytes bytes)" \
 		shows_capacity
+	# verify over the whole disk asks first; without a terminal, --force.
+	dd if=/dev/urandom of=/tmp/marker.in bs=4096 count=1 2>/dev/null
+	run mark urpt write "$dev" --offset 0 --input /tmp/marker.in
+	check "urpt write $dev: a marker block at offset 0" [ $rc = 0 ]
+	whole_refused() {
+		[ $rc = 2 ] && grep -q "would overwrite the whole disk (${BLOCK#/dev/}, $bytes bytes): give --force" /tmp/whole.err
+	}
+	run whole urpt verify "$dev" </dev/null
+	check "urpt verify $dev (whole disk, no --force, no terminal): exit 2, the disk named" \
+		whole_refused
+	run markback urpt read "$dev" --offset 0 --length 4k --output /tmp/marker.out
+	check "urpt verify $dev refused: the marker block is still there" \
+		cmp -s /tmp/marker.in /tmp/marker.out
+	run range urpt verify "$dev" --length 1M </dev/null
+	check "urpt verify $dev --length 1M: no question for a range, exit 0" [ $rc = 0 ]
+	run forced urpt verify "$dev" --force </dev/null
+	check "urpt verify $dev --force: the whole disk, exit 0" [ $rc = 0 ]
 	run flush urpt flush "${dev#/dev/urpt}"
 	check "urpt flush ${dev#/dev/urpt} (N for /dev/urptN)" [ $rc = 0 ]
 	run det urpt detach "${dev#/dev/urpt}"

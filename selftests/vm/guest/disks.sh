@@ -59,8 +59,8 @@ disk_run() {
 	n=0
 	if attach "$2"; then
 		for q in $DISK_VERIFY_QDS; do
-			step "urpt verify $dev --queue-depth $q ($1: $2)" \
-				timeout -s KILL $TEST_TIMEOUT urpt verify "$dev" --queue-depth "$q"
+			step "urpt verify $dev --force --queue-depth $q ($1: $2)" \
+				timeout -s KILL $TEST_TIMEOUT urpt verify "$dev" --force --queue-depth "$q"
 		done
 		# The NVMe personality, driven by fio (its crc32c verify reads
 		# every block it wrote back).
