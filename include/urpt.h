@@ -44,6 +44,9 @@
 #define URPT_CMD_WRITEV		_IOW(URPT_IOC_MAGIC, 0x06, struct urpt_cmd)
 #define URPT_CMD_DISCARD	_IOW(URPT_IOC_MAGIC, 0x07, struct urpt_cmd)
 #define URPT_CMD_WRITE_ZEROES	_IOW(URPT_IOC_MAGIC, 0x08, struct urpt_cmd)
+#define URPT_CMD_REPORT_ZONES	_IOR(URPT_IOC_MAGIC, 0x09, struct urpt_cmd)
+#define URPT_CMD_ZONE_MGMT	_IOW(URPT_IOC_MAGIC, 0x0a, struct urpt_cmd)
+#define URPT_CMD_ZONE_APPEND	_IOW(URPT_IOC_MAGIC, 0x0b, struct urpt_cmd)
 
 /*
  * The command, in the 80-byte area of a 128-byte SQE (sqe->cmd).
@@ -76,11 +79,29 @@
  *        system that cannot zero a range in place, with URPT_F_NOUNMAP)
  *        is done by writing zeroes, as the kernel's BLKZEROOUT does.
  *
+ * Zone commands (zoned disks only, URPT_FEAT_ZONED; -EOPNOTSUPP on others):
+ * REPORT_ZONES: the zones from the one holding byte offset on, up to len
+ *        of them, into addr: an array of len struct urpt_zone (len >= 1).
+ *        res = number of zones reported (0 past the last zone). It waits
+ *        for the disk, so it always runs from io_uring's worker.
+ * ZONE_MGMT: zone_action (URPT_ZONE_*) on the zone that starts at offset;
+ *        addr and len must be 0. URPT_ZONE_RESET_ALL resets every
+ *        sequential zone: offset must be 0. res = 0 on success.
+ * ZONE_APPEND: write len bytes from addr into the zone that starts at
+ *        offset, wherever its write pointer is; len follows the WRITE
+ *        rules with urpt_info.max_zone_append as the limit, and the data
+ *        is never split: the disk writes all of it or none. res = len on
+ *        success, and big_cqe[0] is then the byte offset where the data
+ *        landed (not the URPT_RES2_* encoding, which it has on failure).
+ * A write or append the zone cannot take (not at its write pointer, a
+ * full, read-only or offline zone, too many open zones) fails with the
+ * disk's errno and the block status in big_cqe[0].
+ *
  * Flags (any other bit, or a flag on a command that does not take it, is
  * -EINVAL):
- *   URPT_F_FUA      WRITE, WRITEV: forced unit access; the block layer
+ *   URPT_F_FUA      WRITE, WRITEV, ZONE_APPEND: forced unit access; the block layer
  *                   emulates it with a flush where the disk lacks FUA.
- *   URPT_F_BOUNCE   READ(V), WRITE(V): copy through kernel pages, so that
+ *   URPT_F_BOUNCE   READ(V), WRITE(V), ZONE_APPEND: copy through kernel pages, so that
  *                   the disk never transfers to or from the caller's
  *                   memory (stable data: a write's data is copied before
  *                   the command reaches the disk, from io_uring's worker;
@@ -103,10 +124,10 @@
  * Other errors: -EOPNOTSUPP for an unknown cmd_op or a ring without
  * SQE128 and CQE32; -EINVAL for a sqe->uring_cmd_flags bit other than
  * IORING_URING_CMD_FIXED (IORING_URING_CMD_MULTISHOT among them); -EBADF
- * for any command that writes (WRITE, WRITEV,
- * FLUSH, DISCARD, WRITE_ZEROES) on a node opened O_RDONLY, and for READ and
- * READV on a node opened O_WRONLY; for WRITE, WRITEV, DISCARD and
- * WRITE_ZEROES, the disk's state at the time of the command, as for a
+ * for any command that writes (WRITE, WRITEV, FLUSH, DISCARD, WRITE_ZEROES,
+ * ZONE_MGMT, ZONE_APPEND) on a node opened O_RDONLY, and for READ and
+ * READV on a node opened O_WRONLY; for the commands that write but FLUSH,
+ * the disk's state at the time of the command, as for a
  * write(2) to the block device: -EPERM once the disk is read-only
  * (blockdev --setro, or it turned read-only), -ETXTBSY while it is an
  * active swap device (attached with URPT_ATTACH_SHARED);
@@ -133,7 +154,7 @@ struct urpt_cmd {
 	__u64	offset;
 	__u64	addr;
 	__u32	len;
-	__u32	rsvd1;
+	__u32	zone_action;	/* ZONE_MGMT: URPT_ZONE_*; else 0 */
 	__u64	rsvd2[6];
 };
 
@@ -144,15 +165,23 @@ struct urpt_cmd {
 #define URPT_F_BOUNCE		_BITUL(1)
 #define URPT_F_NOUNMAP		_BITUL(2)
 
+/* urpt_cmd.zone_action of ZONE_MGMT */
+#define URPT_ZONE_RESET		1
+#define URPT_ZONE_OPEN		2
+#define URPT_ZONE_CLOSE		3
+#define URPT_ZONE_FINISH	4
+#define URPT_ZONE_RESET_ALL	5
+
 /* Longest READ/WRITE/READV/WRITEV, whatever the disk: split as needed. */
 #define URPT_MAX_TRANSFER	(64U << 20)
 /* Most iovecs in one READV/WRITEV (UIO_MAXIOV). */
 #define URPT_MAX_IOVECS		1024
 
 /*
- * big_cqe[0] of every command that reached the disk (all but INFO).
- * INFO, which is answered without the disk, and commands refused while
- * being validated complete with only res set and both extra words zero.
+ * big_cqe[0] of every command that reached the disk through bios (all but
+ * INFO, REPORT_ZONES, ZONE_MGMT's RESET_ALL, and a ZONE_APPEND that
+ * succeeded: see above). Those, and commands refused while being
+ * validated, complete with only res set and both extra words zero.
  *
  *   bits  0..7   block-layer status (blk_status_t; 0 is BLK_STS_OK): why
  *                res is -EIO, -ENOSPC, -ETIMEDOUT... When several bios
@@ -182,6 +211,12 @@ struct urpt_cmd {
 #define URPT_FEAT_FIXED		_BITULL(8)	/* registered buffers, READ/WRITE */
 #define URPT_FEAT_FIXED_VEC	_BITULL(9)	/* registered buffers, READV/WRITEV */
 #define URPT_FEAT_NOWAIT	_BITULL(10)	/* zero-copy one-bio READ/WRITE(V) inline */
+#define URPT_FEAT_ZONED		_BITULL(11)	/* zoned disk: zone commands work */
+
+/* urpt_info.zoned */
+#define URPT_ZONED_NONE		0
+#define URPT_ZONED_HOST_AWARE	1	/* random writes allowed too */
+#define URPT_ZONED_HOST_MANAGED	2	/* sequential zones written in order */
 
 #define URPT_DISK_NAME_LEN	32
 
@@ -203,9 +238,56 @@ struct urpt_info {
 	__u32	disk_max_transfer;	/* bytes, the disk's largest request */
 	__u32	rsvd0;
 	__u64	rsvd[5];
+	/* Since URPT_INFO_SIZE_V2: the zones; all 0 on a disk without them */
+	__u32	zoned;			/* URPT_ZONED_* */
+	__u32	nr_zones;
+	__u64	zone_size;		/* bytes, a power of two */
+	__u32	max_open_zones;		/* 0: no limit */
+	__u32	max_active_zones;	/* 0: no limit */
+	__u32	max_zone_append;	/* bytes, longest ZONE_APPEND */
+	__u32	rsvd1;
 };
 
 #define URPT_INFO_SIZE_V1	136
+#define URPT_INFO_SIZE_V2	168
+
+/* urpt_zone.type: the ZBC / ZNS values */
+#define URPT_ZONE_TYPE_CONVENTIONAL	0x1
+#define URPT_ZONE_TYPE_SEQ_REQUIRED	0x2	/* host-managed */
+#define URPT_ZONE_TYPE_SEQ_PREFERRED	0x3	/* host-aware */
+
+/* urpt_zone.cond: the ZBC / ZNS values */
+#define URPT_ZONE_COND_NOT_WP		0x0	/* conventional */
+#define URPT_ZONE_COND_EMPTY		0x1
+#define URPT_ZONE_COND_IMP_OPEN		0x2
+#define URPT_ZONE_COND_EXP_OPEN		0x3
+#define URPT_ZONE_COND_CLOSED		0x4
+#define URPT_ZONE_COND_READONLY		0xd
+#define URPT_ZONE_COND_FULL		0xe
+#define URPT_ZONE_COND_OFFLINE		0xf
+
+/* urpt_zone.flags */
+#define URPT_ZONE_F_RESET		_BITUL(0)	/* reset recommended */
+#define URPT_ZONE_F_NON_SEQ		_BITUL(1)	/* non-sequential resources */
+
+/*
+ * One zone, as REPORT_ZONES writes it. Later versions only fill rsvd.
+ * wp is meaningful only in a sequential zone that is not full, read-only
+ * or offline; capacity is what can be written from start (<= len).
+ */
+struct urpt_zone {
+	__u64	start;		/* bytes */
+	__u64	len;		/* bytes */
+	__u64	capacity;	/* bytes */
+	__u64	wp;		/* bytes: where the next write must go */
+	__u8	type;		/* URPT_ZONE_TYPE_* */
+	__u8	cond;		/* URPT_ZONE_COND_* */
+	__u8	flags;		/* URPT_ZONE_F_* */
+	__u8	rsvd0[5];
+	__u64	rsvd[3];
+};
+
+#define URPT_ZONE_SIZE		64
 
 /* Control node ioctls. */
 
@@ -219,9 +301,7 @@ struct urpt_info {
  * unknown flag or a reserved field; -EFAULT, -ENOENT, -ENOTBLK for the
  * path; -EBUSY when the disk is claimed (mounted, attached, opened
  * O_EXCL); -EACCES for a read-write attach of a read-only disk;
- * -EOPNOTSUPP for a zoned disk (host-managed; host-aware ones too before
- * 6.10, which attaches them as regular disks), which needs zone commands
- * urpt does not have yet; -ENOSPC when every index is taken.
+ * -ENOSPC when every index is taken.
  */
 
 struct urpt_ctl_attach {

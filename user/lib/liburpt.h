@@ -32,12 +32,23 @@ _Static_assert(offsetof(struct urpt_cmd, offset) == 8, "urpt_cmd.offset");
 _Static_assert(offsetof(struct urpt_cmd, addr) == 16, "urpt_cmd.addr");
 _Static_assert(offsetof(struct urpt_cmd, len) == 24, "urpt_cmd.len");
 _Static_assert(offsetof(struct urpt_cmd, rsvd2) == 32, "urpt_cmd.rsvd2");
-_Static_assert(sizeof(struct urpt_info) == URPT_INFO_SIZE_V1, "urpt_info size");
+_Static_assert(offsetof(struct urpt_cmd, zone_action) == 28,
+	       "urpt_cmd.zone_action");
+_Static_assert(sizeof(struct urpt_info) == URPT_INFO_SIZE_V2, "urpt_info size");
 _Static_assert(offsetof(struct urpt_info, disk_name) == 40,
 	       "urpt_info.disk_name");
 _Static_assert(offsetof(struct urpt_info, max_iovecs) == 72,
 	       "urpt_info.max_iovecs");
 _Static_assert(offsetof(struct urpt_info, rsvd) == 96, "urpt_info.rsvd");
+_Static_assert(offsetof(struct urpt_info, zoned) == URPT_INFO_SIZE_V1,
+	       "urpt_info.zoned");
+_Static_assert(offsetof(struct urpt_info, zone_size) == 144,
+	       "urpt_info.zone_size");
+_Static_assert(offsetof(struct urpt_info, max_zone_append) == 160,
+	       "urpt_info.max_zone_append");
+_Static_assert(sizeof(struct urpt_zone) == URPT_ZONE_SIZE, "urpt_zone size");
+_Static_assert(offsetof(struct urpt_zone, type) == 32, "urpt_zone.type");
+_Static_assert(offsetof(struct urpt_zone, rsvd) == 40, "urpt_zone.rsvd");
 _Static_assert(sizeof(struct urpt_ctl_attach) == 32, "urpt_ctl_attach size");
 _Static_assert(sizeof(struct urpt_ctl_detach) == 24, "urpt_ctl_detach size");
 _Static_assert(sizeof(struct urpt_ctl_entry) == 48, "urpt_ctl_entry size");
