@@ -16,6 +16,7 @@ struct urpt_op {
 	bool	reads;		/* needs the node open for reading */
 	bool	writes;		/* needs the node open for writing */
 	bool	fixed;		/* may use a registered buffer */
+	bool	action;		/* takes a zone_action */
 };
 
 static const struct urpt_op *urpt_op(u32 cmd_op)
@@ -26,7 +27,11 @@ static const struct urpt_op *urpt_op(u32 cmd_op)
 			  .fixed = true },
 		flush = { .writes = true },
 		discard = { .writes = true },
-		write_zeroes = { .flags = URPT_F_NOUNMAP, .writes = true };
+		write_zeroes = { .flags = URPT_F_NOUNMAP, .writes = true },
+		report_zones = { },
+		zone_mgmt = { .writes = true, .action = true },
+		zone_append = { .flags = URPT_F_FUA | URPT_F_BOUNCE,
+				.writes = true, .fixed = true };
 
 	switch (cmd_op) {
 	case URPT_CMD_INFO:
@@ -43,6 +48,12 @@ static const struct urpt_op *urpt_op(u32 cmd_op)
 		return &discard;
 	case URPT_CMD_WRITE_ZEROES:
 		return &write_zeroes;
+	case URPT_CMD_REPORT_ZONES:
+		return &report_zones;
+	case URPT_CMD_ZONE_MGMT:
+		return &zone_mgmt;
+	case URPT_CMD_ZONE_APPEND:
+		return &zone_append;
 	}
 	return NULL;
 }
@@ -63,9 +74,11 @@ static int urpt_cmd_fetch(const struct urpt_cmd *sqe_cmd, struct urpt_cmd *cmd,
 	cmd->offset = READ_ONCE(sqe_cmd->offset);
 	cmd->addr = READ_ONCE(sqe_cmd->addr);
 	cmd->len = READ_ONCE(sqe_cmd->len);
+	cmd->zone_action = READ_ONCE(sqe_cmd->zone_action);
 	for (i = 0; i < ARRAY_SIZE(sqe_cmd->rsvd0); i++)
 		rsvd |= READ_ONCE(sqe_cmd->rsvd0[i]);
-	rsvd |= READ_ONCE(sqe_cmd->rsvd1);
+	if (!op->action)
+		rsvd |= cmd->zone_action;
 	for (i = 0; i < ARRAY_SIZE(sqe_cmd->rsvd2); i++)
 		rsvd |= READ_ONCE(sqe_cmd->rsvd2[i]);
 
@@ -132,10 +145,11 @@ static int urpt_cmd_info(struct urpt_dev *udev, const struct urpt_cmd *cmd)
 	};
 	u32 len = min_t(u32, cmd->len, sizeof(info));
 
-	BUILD_BUG_ON(sizeof(info) != URPT_INFO_SIZE_V1);
+	BUILD_BUG_ON(sizeof(info) != URPT_INFO_SIZE_V2);
 	if (cmd->offset || cmd->len < URPT_INFO_SIZE_V1)
 		return -EINVAL;
 	strscpy(info.disk_name, udev->disk_name, sizeof(info.disk_name));
+	urpt_zone_info(bdev, &info);
 	if (copy_to_user(u64_to_user_ptr(cmd->addr), &info, len))
 		return -EFAULT;
 	return len;
@@ -242,6 +256,10 @@ static int urpt_cmd_dispatch(struct urpt_dev *udev, struct io_uring_cmd *ioucmd,
 					REQ_NOUNMAP : 0),
 				       bdev_write_zeroes_sectors(bdev),
 				       issue_flags);
+	case URPT_CMD_REPORT_ZONES:
+	case URPT_CMD_ZONE_MGMT:
+	case URPT_CMD_ZONE_APPEND:
+		return urpt_zone_cmd(udev, ioucmd, cmd, issue_flags);
 	}
 	return -EOPNOTSUPP;
 }
@@ -284,7 +302,10 @@ int urpt_cmd_uring_cmd(struct io_uring_cmd *ioucmd, unsigned int issue_flags)
 	return ret;
 }
 
-/* The native personality's completion: bytes or -errno, and the details. */
+/*
+ * The native personality's completion: bytes or -errno, and the details;
+ * for a zone append that succeeded, where it landed instead.
+ */
 static void urpt_cmd_complete(struct io_uring_cmd *ioucmd,
 			      const struct urpt_result *r,
 			      unsigned int issue_flags)
@@ -293,6 +314,8 @@ static void urpt_cmd_complete(struct io_uring_cmd *ioucmd,
 		   (u64)r->nr_bios << URPT_RES2_BIOS_SHIFT |
 		   r->ns << URPT_RES2_NS_SHIFT;
 
+	if (ioucmd->cmd_op == URPT_CMD_ZONE_APPEND && r->res >= 0)
+		res2 = r->landed;
 	urpt_cmd_done(ioucmd, r->res, res2, issue_flags);
 }
 

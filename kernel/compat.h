@@ -302,6 +302,28 @@ static inline bool urpt_bdev_rotational(struct block_device *bdev)
 #endif
 }
 
+/* A zoned disk that also takes random writes (only before 6.10). */
+static inline bool urpt_bdev_host_aware(struct block_device *bdev)
+{
+#ifdef URPT_HAVE_ZONED_MODEL
+	return bdev_zoned_model(bdev) == BLK_ZONED_HA;
+#else
+	return false;
+#endif
+}
+
+/* A zone operation over whole zones, waited for. */
+static inline int urpt_bdev_zone_mgmt(struct block_device *bdev,
+				      enum req_op op, sector_t sector,
+				      sector_t nr_sectors)
+{
+#ifdef URPT_HAVE_ZONE_MGMT_GFP
+	return blkdev_zone_mgmt(bdev, op, sector, nr_sectors, GFP_KERNEL);
+#else
+	return blkdev_zone_mgmt(bdev, op, sector, nr_sectors);
+#endif
+}
+
 /*
  * Opening the backing disk: 6.9 returns a struct file, 6.1 the block
  * device with the mode to give back. Exclusive when @holder is set.

@@ -264,20 +264,6 @@ out_free_index:
 	return ERR_PTR(ret);
 }
 
-/*
- * Zoned disks need zone commands and a zoned NVMe namespace, which urpt
- * does not have yet: refused rather than half working.
- */
-static int urpt_attach_check(struct urpt_dev *udev)
-{
-	if (bdev_is_zoned(udev->bdev)) {
-		pr_warn("urpt: %s is a zoned disk, which urpt does not support yet\n",
-			udev->disk_name);
-		return -EOPNOTSUPP;
-	}
-	return 0;
-}
-
 int urpt_attach(const char *path, u32 flags, u32 *index)
 {
 	struct urpt_dev *udev;
@@ -297,9 +283,6 @@ int urpt_attach(const char *path, u32 flags, u32 *index)
 		goto out_free_index;
 	udev->bdev = udev->handle.bdev;
 	snprintf(udev->disk_name, sizeof(udev->disk_name), "%pg", udev->bdev);
-	ret = urpt_attach_check(udev);
-	if (ret)
-		goto out_close;
 
 	cdev_init(&udev->cdev, &urpt_fops);
 	udev->cdev.owner = THIS_MODULE;
@@ -321,7 +304,6 @@ int urpt_attach(const char *path, u32 flags, u32 *index)
 
 out_unlock:
 	mutex_unlock(&urpt_devs_lock);
-out_close:
 	udev->bdev = NULL;
 	urpt_bdev_close(&udev->handle);
 out_free_index:

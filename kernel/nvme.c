@@ -105,6 +105,11 @@ static int urpt_nvme_exec(struct urpt_dev *udev, struct io_uring_cmd *ioucmd,
 	/* Holds the disk until the command is off it (released in req.c). */
 	if (!urpt_dev_get(udev))
 		return -ENODEV;
+	/* A zoned disk is no NVM namespace, and a ZNS one is not done yet. */
+	if (bdev_is_zoned(udev->bdev)) {
+		urpt_dev_put(udev);
+		return -EOPNOTSUPP;
+	}
 	if (admin)
 		ret = urpt_nvme_admin(udev, ioucmd, c, issue_flags);
 	else

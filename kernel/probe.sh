@@ -36,6 +36,13 @@ have BLK_FEAT_POLL linux/blkdev.h 'define BLK_FEAT_POLL'
 have BDEV_ROT linux/blkdev.h 'bool bdev_rot\('
 have ITER_IOV linux/uio.h 'iter_iov\('
 have BLK_STS_RESV_CONFLICT linux/blk_types.h 'define BLK_STS_RESV_CONFLICT'
+# 6.10 dropped the zoned model: host-aware disks are regular ones since.
+have ZONED_MODEL linux/blkdev.h 'bdev_zoned_model\('
+# 6.9 dropped blkdev_zone_mgmt()'s gfp_t.
+if sed -n '/int blkdev_zone_mgmt(/,/;/p' "$inc/linux/blkdev.h" 2>/dev/null |
+	grep -q gfp_t; then
+	printf ' -DURPT_HAVE_ZONE_MGMT_GFP'
+fi
 # 7.x: bio_iov_iter_get_pages() is no longer exported; its building block
 # iov_iter_extract_bvecs() (with an alignment mask) is.
 if sed -n '/ssize_t iov_iter_extract_bvecs(/,/;/p' "$inc/linux/uio.h" 2>/dev/null |

@@ -39,6 +39,7 @@
 #define URPT_REQ_NVME		BIT(2)	/* posted by the NVMe personality */
 #define URPT_REQ_WRITE		BIT(3)	/* writes, flushes or discards */
 #define URPT_REQ_NOWAIT		BIT(4)	/* the one bio is REQ_NOWAIT */
+#define URPT_REQ_APPEND		BIT(5)	/* the one bio is a zone append */
 
 /*
  * The state of one command. It overlays the io_uring_cmd pdu, which
@@ -92,6 +93,8 @@ static void urpt_req_start(struct urpt_req *req, const struct urpt_build *b,
 	req->error = 0;
 	req->nr_bios = 0;
 	req->flags = flags | (op_is_write(b->opf) ? URPT_REQ_WRITE : 0);
+	if ((b->opf & REQ_OP_MASK) == REQ_OP_ZONE_APPEND)
+		req->flags |= URPT_REQ_APPEND;
 }
 
 /*
@@ -137,6 +140,10 @@ static __always_inline void urpt_req_finish(struct urpt_req *req,
 		r->res = blk_status_to_errno(r->status);
 	else
 		r->res = req->error ? req->error : req->len;
+	/* The block layer left where the append went in its sector. */
+	r->landed = 0;
+	if ((req->flags & URPT_REQ_APPEND) && !r->status && first)
+		r->landed = (u64)first->bio.bi_iter.bi_sector << SECTOR_SHIFT;
 	if (first && first->bounce)
 		r->res = urpt_bounce_finish(first, r->res);
 	urpt_bios_free(first, !write);

@@ -2,8 +2,9 @@
 /*
  * urpt.ko's private header: every struct and cross-file prototype, by
  * floor. Calls run downward only: main, ctl, dev, then the personalities
- * (cmd.c, nvme*.c), the command lifecycle (req.c), bio building (bio.c,
- * bounce.c), buffer import (import.c) and compat.h.
+ * (cmd.c with its zone commands in zone.c, nvme*.c), the command
+ * lifecycle (req.c), bio building (bio.c, bounce.c), buffer import
+ * (import.c) and compat.h.
  */
 #ifndef URPT_INTERNAL_H
 #define URPT_INTERNAL_H
@@ -101,6 +102,9 @@ static inline int urpt_dev_may_write(struct urpt_dev *udev)
 
 int urpt_cmd_uring_cmd(struct io_uring_cmd *ioucmd, unsigned int issue_flags);
 void urpt_cmd_init(void);
+int urpt_zone_cmd(struct urpt_dev *udev, struct io_uring_cmd *ioucmd,
+		  const struct urpt_cmd *cmd, unsigned int issue_flags);
+void urpt_zone_info(struct block_device *bdev, struct urpt_info *info);
 
 /* The NVMe personality's uring commands (their own cmd_op numbers). */
 static inline bool urpt_nvme_cmd_op(u32 cmd_op)
@@ -128,6 +132,7 @@ struct urpt_result {
 	bool		write;	/* the command wrote (or flushed, discarded) */
 	u8		nr_bios;	/* submitted, saturating at 255 */
 	u64		ns;	/* from the first bio built to the completion */
+	u64		landed;	/* a zone append's byte offset on the disk */
 };
 
 /* Who posts a command's completion, and how (its CQE encoding). */
