@@ -194,7 +194,7 @@ TEST_F(cmds, new_ops_bad_version_rsvd_einval)
 				cmd->rsvd0[k - 2] = 1;
 				break;
 			case 5:
-				cmd->rsvd1 = 1u << 31;
+				cmd->zone_action = 1u << 31;
 				break;
 			default:
 				cmd->rsvd2[k - 6] = 1;

@@ -3,8 +3,6 @@
  * urpt selftest: disks that behave unlike the suite's plain ones, each
  * made by the test itself through configfs (null_blk) and device-mapper
  * ioctls; URPT_BDEV is not used (run once):
- *  - a zoned disk: ATTACH refuses it with -EOPNOTSUPP (zoned disks need
- *    zone commands urpt does not have yet);
  *  - a disk that completes reads without writing the data (null_blk with
  *    memory_backed=0): a bounced READ returns zeroes, never what the
  *    bounce pages held before (the guest boots with init_on_alloc=0);
@@ -85,29 +83,6 @@ FIXTURE_TEARDOWN(kinds)
 		dm_remove(self->dm_name);
 	nb_destroy(&self->nb[0]);
 	nb_destroy(&self->nb[1]);
-}
-
-TEST_F(kinds, zoned_disk_refused)
-{
-	static const char *const attrs[] = {
-		"size=64", "zoned=1", "zone_size=8", "memory_backed=0", NULL,
-	};
-	const char *what = "";
-	uint32_t index;
-	int ret;
-
-	NEED_SETUP();
-	ret = nb_make(&self->nb[0], "zoned", attrs, &what);
-	if (ret == -EINVAL || ret == -ENOENT)
-		SKIP(return, "null_blk cannot make a zoned disk here (%s: %s)",
-		     what, strerror(-ret));
-	ASSERT_EQ(0, ret) TH_LOG("%s: %s", what, strerror(-ret));
-	ret = urpt_ctl_attach(self->nb[0].dev, 0, &index);
-	if (!ret)
-		urpt_ctl_detach(index);
-	EXPECT_EQ(-EOPNOTSUPP, ret)
-		TH_LOG("attach of zoned %s: %d (%s)", self->nb[0].dev, ret,
-		       strerror(-ret));
 }
 
 TEST_F(kinds, bounced_read_never_shows_old_memory)

@@ -478,10 +478,10 @@ static void dump_slot(struct slot *s, const struct ut_cqe *c,
 		const struct urpt_cmd *u = slot_native(s);
 
 		fprintf(stderr,
-			"#   native version %u flags %#x offset %#llx addr %#llx len %#x rsvd0 %02x%02x%02x rsvd1 %#x rsvd2",
+			"#   native version %u flags %#x offset %#llx addr %#llx len %#x rsvd0 %02x%02x%02x zone_action %#x rsvd2",
 			u->version, u->flags, (unsigned long long)u->offset,
 			(unsigned long long)u->addr, u->len, u->rsvd0[0],
-			u->rsvd0[1], u->rsvd0[2], u->rsvd1);
+			u->rsvd0[1], u->rsvd0[2], u->zone_action);
 		for (i = 0; i < ARRAY_SIZE(u->rsvd2); i++)
 			fprintf(stderr, " %#llx",
 				(unsigned long long)u->rsvd2[i]);
@@ -770,7 +770,7 @@ static uint32_t base_native(struct slot *s, struct io_uring_sqe *sqe,
 	case URPT_CMD_INFO:
 		u->addr = (uintptr_t)F.lazy + below(LAZY_SIZE - 4096);
 		u->len = URPT_INFO_SIZE_V1 + below(64);
-		s->ok_res = URPT_INFO_SIZE_V1;
+		s->ok_res = ut_info_res(u->len);
 		break;
 	case URPT_CMD_FLUSH:
 		s->ok_res = 0;
@@ -857,8 +857,8 @@ static void gen_exact_native(struct slot *s, struct io_uring_sqe *sqe)
 		s->want = -EINVAL;
 		break;
 	case 2:
-		u->rsvd1 = 1u << below(32);
-		s->what = "rsvd1";
+		u->zone_action = 1u << below(32);
+		s->what = "zone_action";
 		s->want = -EINVAL;
 		break;
 	case 3:
@@ -1032,7 +1032,7 @@ offset:
 			memcpy(sqe->cmd, save, URPT_CMD_SIZE);
 			s->want = -EBADF;
 			if (op == URPT_CMD_INFO) {
-				s->want = URPT_INFO_SIZE_V1;
+				s->want = ut_info_res(u->len);
 				s->what = "INFO on O_RDONLY (fine)";
 			}
 			break;
@@ -1375,7 +1375,8 @@ static bool native_could_succeed(struct slot *s, int fdkind, int64_t *res)
 	const struct urpt_cmd *u = slot_native(s);
 	uint32_t op = sqe->cmd_op;
 	bool fixed = sqe->uring_cmd_flags & IORING_URING_CMD_FIXED;
-	uint64_t rsvd = u->rsvd0[0] | u->rsvd0[1] | u->rsvd0[2] | u->rsvd1;
+	uint64_t rsvd = u->rsvd0[0] | u->rsvd0[1] | u->rsvd0[2] |
+			u->zone_action;
 	uint64_t total = u->len;
 	unsigned int i;
 	int cls;
@@ -1394,8 +1395,8 @@ static bool native_could_succeed(struct slot *s, int fdkind, int64_t *res)
 	case URPT_CMD_INFO:
 		if (u->flags || fixed || u->offset || u->len < URPT_INFO_SIZE_V1)
 			return false;
-		*res = URPT_INFO_SIZE_V1;
-		return buf_check(u->addr, URPT_INFO_SIZE_V1, true) != B_BAD;
+		*res = ut_info_res(u->len);
+		return buf_check(u->addr, *res, true) != B_BAD;
 	case URPT_CMD_FLUSH:
 		*res = 0;
 		return !u->flags && !fixed && !u->offset && !u->addr && !u->len;
@@ -1619,7 +1620,7 @@ static void gen_random(struct slot *s, struct io_uring_sqe *sqe, int r)
 		if (chance(5))
 			u->rsvd0[below(3)] = (uint8_t)rnd();
 		if (chance(5))
-			u->rsvd1 = (uint32_t)rnd();
+			u->zone_action = (uint32_t)rnd();
 		if (chance(5))
 			u->rsvd2[below(6)] = rnd();
 		switch (below(10)) {
@@ -1639,7 +1640,7 @@ static void gen_random(struct slot *s, struct io_uring_sqe *sqe, int r)
 		} else if (op == URPT_CMD_INFO) {
 			u->len = chance(70) ? URPT_INFO_SIZE_V1 + below(200) : rnd_len();
 			u->addr = rnd_addr(u->len < URPT_INFO_SIZE_V1 ? u->len :
-					   URPT_INFO_SIZE_V1, true);
+					   (uint32_t)ut_info_res(u->len), true);
 			u->offset = chance(80) ? 0 : rnd_offset();
 		} else if (op == URPT_CMD_READV || op == URPT_CMD_WRITEV) {
 			uint64_t total;
@@ -2274,7 +2275,7 @@ static int probe_drain(int fd, void *buf)
 		if (ret)
 			goto out;
 		if ((c.user_data == 0 && c.res != -ETIME) ||
-		    (c.user_data == 1 && c.res != URPT_INFO_SIZE_V1) ||
+		    (c.user_data == 1 && c.res != sizeof(struct urpt_info)) ||
 		    (c.user_data == 2 && c.res != -EINVAL)) {
 			ret = -EPROTO;
 			goto out;
@@ -2543,7 +2544,8 @@ TEST_F_TIMEOUT(fuzz, results_known_at_issue, 120)
 				switch (c.user_data) {
 				case 0:
 				case 3:
-					EXPECT_EQ(URPT_INFO_SIZE_V1, c.res);
+					EXPECT_EQ((int32_t)sizeof(struct urpt_info),
+						  c.res);
 					break;
 				case 1:
 					EXPECT_EQ(0, c.res);

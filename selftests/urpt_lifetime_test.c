@@ -55,7 +55,7 @@ static int life_attach(FIXTURE_DATA(life) *self)
 	ret = urpt_info(&self->dev, &self->info, NULL);
 	if (ret < 0)
 		return ret;
-	if (self->info.size != URPT_INFO_SIZE_V1 ||
+	if (self->info.size != sizeof(self->info) ||
 	    !self->info.logical_block_size)
 		return -EPROTO;
 	self->size = LT_SIZE < self->info.max_transfer ? LT_SIZE :

@@ -200,7 +200,7 @@ static void setup_fields(enum phase_kind k)
 	}
 	add_field(NOFF(version), 1, URPT_ABI_VERSION, 0, 2, 0xff, 3);
 	add_field(NOFF(flags), 4, 0, 1u << 7, 1u << 31, 0, 2);
-	add_field(NOFF(rsvd1), 4, 0, 1, 0, 0, 1);
+	add_field(NOFF(zone_action), 4, 0, 1, 0, 0, 1);
 	/* past the end, or misaligned, with any length */
 	add_field(NOFF(offset), 8, R.off, R.cap - lbs,
 		  UINT64_MAX & ~(lbs - 1), R.off + 1, 3);

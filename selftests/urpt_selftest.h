@@ -358,6 +358,12 @@ static inline int ut_detach_leftovers(const char *disk_name)
 
 /* ---- one raw command ----------------------------------------------------- */
 
+/* INFO's res for a buffer of len bytes (at least URPT_INFO_SIZE_V1). */
+static inline int32_t ut_info_res(uint32_t len)
+{
+	return len < sizeof(struct urpt_info) ? len : sizeof(struct urpt_info);
+}
+
 /* A completion, copied out of the ring. */
 struct ut_cqe {
 	int32_t res;
@@ -743,7 +749,7 @@ static inline int ut_disk_attach(struct ut_disk *d, const char *bdev,
 	ret = urpt_info(&d->dev, &d->info, NULL);
 	if (ret < 0)
 		goto fail;
-	if (d->info.size != URPT_INFO_SIZE_V1 ||
+	if (d->info.size != sizeof(d->info) ||
 	    !d->info.logical_block_size || !d->info.dma_alignment ||
 	    d->info.max_transfer < d->info.logical_block_size) {
 		ret = -EPROTO;

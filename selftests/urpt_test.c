@@ -98,7 +98,7 @@ FIXTURE_SETUP(node)
 	self->opened = true;
 
 	ret = urpt_info(&self->dev, &self->info, NULL);
-	if (ret < 0 || self->info.size != URPT_INFO_SIZE_V1 ||
+	if (ret < 0 || self->info.size != sizeof(self->info) ||
 	    !self->info.logical_block_size ||
 	    self->info.max_transfer < self->info.logical_block_size ||
 	    self->info.max_transfer > (64u << 20) ||
@@ -314,9 +314,9 @@ static void set_rsvd0(struct urpt_cmd *cmd, unsigned int i)
 	cmd->rsvd0[i] = 0x01;
 }
 
-static void set_rsvd1(struct urpt_cmd *cmd, unsigned int v)
+static void set_zone_action(struct urpt_cmd *cmd, unsigned int v)
 {
-	cmd->rsvd1 = v;
+	cmd->zone_action = v;
 }
 
 static void set_rsvd2(struct urpt_cmd *cmd, unsigned int i)
@@ -335,8 +335,8 @@ static const struct corruption corruptions[] = {
 	{ "rsvd0[0]", set_rsvd0, 0 },
 	{ "rsvd0[1]", set_rsvd0, 1 },
 	{ "rsvd0[2]", set_rsvd0, 2 },
-	{ "rsvd1 bit 0", set_rsvd1, 1u },
-	{ "rsvd1 bit 31", set_rsvd1, 1u << 31 },
+	{ "zone_action bit 0", set_zone_action, 1u },
+	{ "zone_action bit 31", set_zone_action, 1u << 31 },
 	{ "rsvd2[0]", set_rsvd2, 0 },
 	{ "rsvd2[1]", set_rsvd2, 1 },
 	{ "rsvd2[2]", set_rsvd2, 2 },
@@ -412,11 +412,11 @@ TEST_F(node, info_contents)
 	memset(info, 0xa5, sizeof(*info));
 	ASSERT_NE(NULL, prep(self, URPT_CMD_INFO, info, 0, 0));
 	ASSERT_EQ(0, ut_submit_one(&self->dev.ring, &c));
-	ASSERT_EQ(URPT_INFO_SIZE_V1, c.res);
+	ASSERT_EQ((int32_t)sizeof(*info), c.res);
 	EXPECT_EQ((uint64_t)0, c.extra[1]);
 
 	EXPECT_EQ((uint32_t)URPT_ABI_VERSION, info->version);
-	EXPECT_EQ((uint32_t)URPT_INFO_SIZE_V1, info->size);
+	EXPECT_EQ((uint32_t)sizeof(*info), info->size);
 	EXPECT_EQ(self->geo.capacity, info->capacity);
 	EXPECT_EQ(self->geo.lbs, info->logical_block_size);
 	EXPECT_EQ(self->geo.pbs, info->physical_block_size);
@@ -547,11 +547,15 @@ TEST_F(node, info_len_too_small_einval)
 	}
 }
 
-/* res is the bytes written, min(len, 136); nothing past them is touched. */
-TEST_F(node, info_len_larger_writes_v1_size)
+/*
+ * res is the bytes written, min(len, the module's size): a V1 caller gets
+ * V1; nothing past them is touched.
+ */
+TEST_F(node, info_len_writes_what_fits)
 {
 	static const uint32_t lens[] = {
-		URPT_INFO_SIZE_V1, URPT_INFO_SIZE_V1 + 1, 4096,
+		URPT_INFO_SIZE_V1, URPT_INFO_SIZE_V1 + 1, URPT_INFO_SIZE_V2,
+		4096,
 	};
 	unsigned char *p = self->buf;
 	struct urpt_cmd *cmd;
@@ -565,12 +569,12 @@ TEST_F(node, info_len_larger_writes_v1_size)
 		ASSERT_NE(NULL, cmd);
 		cmd->len = lens[i];
 		ASSERT_EQ(0, ut_submit_one(&self->dev.ring, &c));
-		EXPECT_EQ(URPT_INFO_SIZE_V1, c.res) {
+		EXPECT_EQ(ut_info_res(lens[i]), c.res) {
 			TH_LOG("INFO len %u: res %d", lens[i], c.res);
 		}
-		EXPECT_EQ((uint32_t)URPT_INFO_SIZE_V1,
+		EXPECT_EQ((uint32_t)sizeof(struct urpt_info),
 			  ((struct urpt_info *)p)->size);
-		for (k = URPT_INFO_SIZE_V1; k < 8192; k++)
+		for (k = ut_info_res(lens[i]); k < 8192; k++)
 			if (p[k] != 0xa5)
 				break;
 		EXPECT_EQ((size_t)8192, k) {
@@ -958,7 +962,7 @@ TEST_F(node, rdonly_open_write_flush_ebadf)
 	ASSERT_NE(NULL, ut_prep(&ro.ring, ro.fd, URPT_CMD_INFO, self->buf,
 				0, 0));
 	ASSERT_EQ(0, ut_submit_one(&ro.ring, &c));
-	EXPECT_EQ(URPT_INFO_SIZE_V1, c.res);
+	EXPECT_EQ((int32_t)sizeof(struct urpt_info), c.res);
 	urpt_dev_close(&ro);
 }
 
