@@ -1323,6 +1323,14 @@ static uint32_t rnd_cmd_op(void)
 		};
 		return ops[below(4)];
 	}
+	case 8: {
+		/* Refused on this disk (no zones): never a success. */
+		static const uint32_t ops[] = {
+			URPT_CMD_REPORT_ZONES, URPT_CMD_ZONE_MGMT,
+			URPT_CMD_ZONE_APPEND,
+		};
+		return ops[below(3)];
+	}
 	default:
 		return native_ops[below(ARRAY_SIZE(native_ops))];
 	}
@@ -2337,6 +2345,8 @@ FIXTURE_SETUP(fuzz)
 	if (!ut_fixture_attach(_metadata, &self->skip, &self->d, &self->rng))
 		return;
 	F.d = &self->d;
+	/* The model has every zone command fail: a disk without zones. */
+	ASSERT_FALSE(!!(self->d.info.features & URPT_FEAT_ZONED));
 	F.lbs = self->d.info.logical_block_size;
 	F.cap = self->d.info.capacity;
 	F.shift = __builtin_ctz(F.lbs);
