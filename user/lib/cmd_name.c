@@ -21,6 +21,12 @@ const char *urpt_cmd_name(uint32_t cmd_op)
 		return "discard";
 	case URPT_CMD_WRITE_ZEROES:
 		return "write-zeroes";
+	case URPT_CMD_REPORT_ZONES:
+		return "report-zones";
+	case URPT_CMD_ZONE_MGMT:
+		return "zone-mgmt";
+	case URPT_CMD_ZONE_APPEND:
+		return "zone-append";
 	}
 	return "unknown";
 }

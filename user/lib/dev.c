@@ -74,8 +74,12 @@ int urpt__res_want(int32_t res, uint64_t want)
 	return -EPROTO;
 }
 
-/* Submit the prepared SQE, wait for its completion and decode it. */
-static int urpt_dev_run(struct urpt_dev *dev, struct urpt_result *r)
+/*
+ * Submit the prepared SQE, wait for its completion and decode it; the
+ * CQE's first extra word as it is in *res2 when asked for.
+ */
+static int urpt_dev_run_raw(struct urpt_dev *dev, struct urpt_result *r,
+			    uint64_t *res2)
 {
 	struct io_uring_cqe *cqe;
 	struct urpt_result res;
@@ -96,6 +100,8 @@ static int urpt_dev_run(struct urpt_dev *dev, struct urpt_result *r)
 	if (ret < 0)
 		goto fail;
 	urpt_cqe_decode(cqe, &res);
+	if (res2)
+		*res2 = urpt_cqe_res2(cqe);
 	io_uring_cqe_seen(&dev->ring, cqe);
 	if (r)
 		*r = res;
@@ -103,6 +109,11 @@ static int urpt_dev_run(struct urpt_dev *dev, struct urpt_result *r)
 fail:
 	urpt_result_set(r, ret);
 	return ret;
+}
+
+static int urpt_dev_run(struct urpt_dev *dev, struct urpt_result *r)
+{
+	return urpt_dev_run_raw(dev, r, NULL);
 }
 
 /*
@@ -228,4 +239,53 @@ int urpt_flush(struct urpt_dev *dev, struct urpt_result *r)
 		return urpt_dev_no_sqe(r);
 	urpt_prep_flush(sqe, dev->fd);
 	return urpt_dev_run(dev, r);
+}
+
+int urpt_report_zones(struct urpt_dev *dev, struct urpt_zone *zones,
+		      unsigned int nr, uint64_t offset, struct urpt_result *r)
+{
+	struct io_uring_sqe *sqe = urpt_dev_get_sqe(dev);
+
+	if (!sqe)
+		return urpt_dev_no_sqe(r);
+	urpt_prep_report_zones(sqe, dev->fd, zones, nr, offset);
+	return urpt_dev_run(dev, r);
+}
+
+int urpt_zone_mgmt(struct urpt_dev *dev, uint32_t action, uint64_t zone_offset,
+		   struct urpt_result *r)
+{
+	struct io_uring_sqe *sqe = urpt_dev_get_sqe(dev);
+
+	if (!sqe)
+		return urpt_dev_no_sqe(r);
+	urpt_prep_zone_mgmt(sqe, dev->fd, action, zone_offset);
+	return urpt_dev_run(dev, r);
+}
+
+int urpt_zone_append(struct urpt_dev *dev, const void *buf, uint32_t len,
+		     uint64_t zone_offset, uint32_t flags, uint64_t *landed,
+		     struct urpt_result *r)
+{
+	struct io_uring_sqe *sqe = urpt_dev_get_sqe(dev);
+	struct urpt_result res;
+	uint64_t res2 = 0;
+	int ret;
+
+	if (!sqe)
+		return urpt_dev_no_sqe(r);
+	urpt_prep_zone_append(sqe, dev->fd, buf, len, zone_offset);
+	urpt_prep_set_flags(sqe, flags);
+	ret = urpt_dev_run_raw(dev, &res, &res2);
+	if (ret >= 0) {
+		/* The word is the offset, not the URPT_RES2_* fields. */
+		res.blk_status = 0;
+		res.bios = 0;
+		res.driver_ns = 0;
+		if (landed)
+			*landed = res2;
+	}
+	if (r)
+		*r = res;
+	return urpt__res_want(ret, len);
 }

@@ -187,6 +187,48 @@ static inline void urpt_prep_write_zeroes(struct io_uring_sqe *sqe, int fd,
 }
 
 /*
+ * Since liburpt 1.3, the zone commands (URPT_FEAT_ZONED disks).
+ * REPORT_ZONES: room for nr zones at zones, from the zone holding offset;
+ * the completion's res is the number reported.
+ */
+static inline void urpt_prep_report_zones(struct io_uring_sqe *sqe, int fd,
+					  struct urpt_zone *zones,
+					  unsigned int nr, uint64_t offset)
+{
+	struct urpt_cmd *cmd = urpt_prep_cmd(sqe, fd, URPT_CMD_REPORT_ZONES);
+
+	cmd->addr = (uint64_t)(uintptr_t)zones;
+	cmd->len = nr;
+	cmd->offset = offset;
+}
+
+/* ZONE_MGMT: action URPT_ZONE_* on the zone at zone_offset (0 for RESET_ALL). */
+static inline void urpt_prep_zone_mgmt(struct io_uring_sqe *sqe, int fd,
+				       uint32_t action, uint64_t zone_offset)
+{
+	struct urpt_cmd *cmd = urpt_prep_cmd(sqe, fd, URPT_CMD_ZONE_MGMT);
+
+	cmd->zone_action = action;
+	cmd->offset = zone_offset;
+}
+
+/*
+ * ZONE_APPEND: len <= urpt_info.max_zone_append bytes into the zone at
+ * zone_offset; on success big_cqe[0] is where they landed
+ * (urpt_cqe_append_offset()).
+ */
+static inline void urpt_prep_zone_append(struct io_uring_sqe *sqe, int fd,
+					 const void *buf, uint32_t len,
+					 uint64_t zone_offset)
+{
+	struct urpt_cmd *cmd = urpt_prep_cmd(sqe, fd, URPT_CMD_ZONE_APPEND);
+
+	cmd->addr = (uint64_t)(uintptr_t)buf;
+	cmd->len = len;
+	cmd->offset = zone_offset;
+}
+
+/*
  * After a urpt_prep_*(): add URPT_F_* flags to the command (ORed with
  * those already set). Which flags a command takes is in urpt.h.
  */
@@ -238,6 +280,15 @@ struct urpt_result {
 	uint32_t bios;		/* bios the driver submitted */
 	uint64_t driver_ns;	/* time spent in the driver */
 };
+
+/*
+ * A ZONE_APPEND that succeeded (res >= 0): the byte offset where its data
+ * landed. Its big_cqe[0] has no URPT_RES2_* fields then.
+ */
+static inline uint64_t urpt_cqe_append_offset(const struct io_uring_cqe *cqe)
+{
+	return cqe->big_cqe[0];
+}
 
 static inline void urpt_cqe_decode(const struct io_uring_cqe *cqe,
 				   struct urpt_result *r)
@@ -337,6 +388,20 @@ int urpt_discard(struct urpt_dev *dev, uint32_t len, uint64_t offset,
 		 struct urpt_result *r);
 int urpt_write_zeroes(struct urpt_dev *dev, uint32_t len, uint64_t offset,
 		      uint32_t flags, struct urpt_result *r);
+
+/*
+ * Since liburpt 1.3, on zoned disks. urpt_report_zones() returns the
+ * number of zones written to zones; urpt_zone_append() len, with where
+ * the data landed in *landed (its *r then has no status, bios or time:
+ * the CQE's word carries the offset instead).
+ */
+int urpt_report_zones(struct urpt_dev *dev, struct urpt_zone *zones,
+		      unsigned int nr, uint64_t offset, struct urpt_result *r);
+int urpt_zone_mgmt(struct urpt_dev *dev, uint32_t action, uint64_t zone_offset,
+		   struct urpt_result *r);
+int urpt_zone_append(struct urpt_dev *dev, const void *buf, uint32_t len,
+		     uint64_t zone_offset, uint32_t flags, uint64_t *landed,
+		     struct urpt_result *r);
 
 /* Control node (/dev/urpt-control). Return 0 or -errno. */
 int urpt_ctl_attach(const char *path, uint32_t flags, uint32_t *index);

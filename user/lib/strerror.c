@@ -18,9 +18,16 @@ static int urpt_cmd_has_range(uint32_t cmd_op)
 	case URPT_CMD_WRITEV:
 	case URPT_CMD_DISCARD:
 	case URPT_CMD_WRITE_ZEROES:
+	case URPT_CMD_ZONE_APPEND:
 		return 1;
 	}
 	return 0;
+}
+
+static int urpt_cmd_is_zone(uint32_t cmd_op)
+{
+	return cmd_op == URPT_CMD_REPORT_ZONES || cmd_op == URPT_CMD_ZONE_MGMT ||
+	       cmd_op == URPT_CMD_ZONE_APPEND;
 }
 
 static int urpt_cmd_needs_write(uint32_t cmd_op)
@@ -31,6 +38,8 @@ static int urpt_cmd_needs_write(uint32_t cmd_op)
 	case URPT_CMD_FLUSH:
 	case URPT_CMD_DISCARD:
 	case URPT_CMD_WRITE_ZEROES:
+	case URPT_CMD_ZONE_MGMT:
+	case URPT_CMD_ZONE_APPEND:
 		return 1;
 	}
 	return 0;
@@ -45,6 +54,8 @@ static const char *urpt_eopnotsupp(uint32_t cmd_op, unsigned int ctx)
 {
 	if (cmd_op == URPT_CMD_DISCARD || cmd_op == URPT_CMD_WRITE_ZEROES)
 		return "the disk does not support it";
+	if (urpt_cmd_is_zone(cmd_op))
+		return "the disk has no zones";
 	if (urpt_cmd_is_vector(cmd_op) && (ctx & URPT_CTX_FIXED))
 		return "registered buffers are not supported with readv/writev (no fixed-vec feature)";
 	return "operation not supported by urpt or the ring lacks SQE128/CQE32";

@@ -67,6 +67,11 @@ static void test_cmd_names(void)
 	ok &= EXPECT(!strcmp(urpt_cmd_name(URPT_CMD_DISCARD), "discard"));
 	ok &= EXPECT(!strcmp(urpt_cmd_name(URPT_CMD_WRITE_ZEROES),
 			     "write-zeroes"));
+	ok &= EXPECT(!strcmp(urpt_cmd_name(URPT_CMD_REPORT_ZONES),
+			     "report-zones"));
+	ok &= EXPECT(!strcmp(urpt_cmd_name(URPT_CMD_ZONE_MGMT), "zone-mgmt"));
+	ok &= EXPECT(!strcmp(urpt_cmd_name(URPT_CMD_ZONE_APPEND),
+			     "zone-append"));
 	ok &= EXPECT(!strcmp(urpt_cmd_name(0), "unknown"));
 	ok &= EXPECT(!strcmp(urpt_cmd_name(0x80), "unknown"));
 	tap_result(ok, "names: urpt_cmd_name() of every command and of others");

@@ -70,7 +70,7 @@ static bool check_sqe_cmd(const struct io_uring_sqe *sqe,
 	ok &= EXPECT(cmd->version == URPT_ABI_VERSION);
 	ok &= EXPECT(cmd->flags == 0);
 	ok &= EXPECT(all_zero(cmd->rsvd0, sizeof(cmd->rsvd0)));
-	ok &= EXPECT(cmd->rsvd1 == 0);
+	ok &= EXPECT(cmd->zone_action == expected->zone_action);
 	ok &= EXPECT(all_zero(cmd->rsvd2, sizeof(cmd->rsvd2)));
 	ok &= EXPECT((void *)cmd == (void *)urpt_sqe_cmd(
 			(struct io_uring_sqe *)sqe));
@@ -127,7 +127,7 @@ static void test_prep_info(void)
 	union sqe128 s;
 	struct io_uring_sqe *sqe = garbage_sqe(&s);
 	struct urpt_cmd expected = expected_cmd((uintptr_t)&info,
-						URPT_INFO_SIZE_V1, 0);
+						URPT_INFO_SIZE_V2, 0);
 	bool ok;
 
 	urpt_prep_info(sqe, 5, &info);
@@ -323,7 +323,8 @@ static void test_new_cmd_ops(void)
 	const uint32_t ops[] = {
 		URPT_CMD_INFO, URPT_CMD_READ, URPT_CMD_WRITE, URPT_CMD_FLUSH,
 		URPT_CMD_READV, URPT_CMD_WRITEV, URPT_CMD_DISCARD,
-		URPT_CMD_WRITE_ZEROES,
+		URPT_CMD_WRITE_ZEROES, URPT_CMD_REPORT_ZONES,
+		URPT_CMD_ZONE_MGMT, URPT_CMD_ZONE_APPEND,
 	};
 	bool ok = true;
 	size_t i, j;
@@ -337,8 +338,57 @@ static void test_new_cmd_ops(void)
 	}
 	ok &= EXPECT(_IOC_DIR(URPT_CMD_READV) == _IOC_READ);
 	ok &= EXPECT(_IOC_DIR(URPT_CMD_WRITEV) == _IOC_WRITE);
+	ok &= EXPECT(_IOC_DIR(URPT_CMD_REPORT_ZONES) == _IOC_READ);
+	ok &= EXPECT(_IOC_DIR(URPT_CMD_ZONE_APPEND) == _IOC_WRITE);
 	ok &= EXPECT(URPT_MAX_TRANSFER == 64U << 20);
-	tap_result(ok, "sqe: the eight cmd_op numbers are distinct, 0x01 to 0x08, each sized for struct urpt_cmd");
+	tap_result(ok, "sqe: the eleven cmd_op numbers are distinct, 0x01 to 0x0b, each sized for struct urpt_cmd");
+}
+
+/* The zone commands: only their own fields set, over a garbage SQE. */
+static void test_prep_zones(void)
+{
+	static struct urpt_zone zones[4];
+	static char buf[4096];
+	union sqe128 s;
+	struct io_uring_sqe *sqe = garbage_sqe(&s);
+	struct urpt_cmd expected = expected_cmd((uintptr_t)zones, 4, 1 << 20);
+	bool ok;
+
+	urpt_prep_report_zones(sqe, 7, zones, 4, 1 << 20);
+	ok = check_sqe_header(sqe, 7, URPT_CMD_REPORT_ZONES);
+	ok &= check_sqe_cmd(sqe, &expected);
+
+	sqe = garbage_sqe(&s);
+	expected = expected_cmd(0, 0, 64ULL << 20);
+	expected.zone_action = URPT_ZONE_FINISH;
+	urpt_prep_zone_mgmt(sqe, 7, URPT_ZONE_FINISH, 64ULL << 20);
+	ok &= check_sqe_header(sqe, 7, URPT_CMD_ZONE_MGMT);
+	ok &= check_sqe_cmd(sqe, &expected);
+	ok &= EXPECT(!memcmp(&s.bytes[48 + 28], &expected.zone_action, 4));
+
+	sqe = garbage_sqe(&s);
+	expected = expected_cmd((uintptr_t)buf, sizeof(buf), 8ULL << 20);
+	urpt_prep_zone_append(sqe, 7, buf, sizeof(buf), 8ULL << 20);
+	ok &= check_sqe_header(sqe, 7, URPT_CMD_ZONE_APPEND);
+	ok &= check_sqe_cmd(sqe, &expected);
+	ok &= EXPECT(URPT_ZONE_RESET == 1 && URPT_ZONE_OPEN == 2 &&
+		     URPT_ZONE_CLOSE == 3 && URPT_ZONE_FINISH == 4 &&
+		     URPT_ZONE_RESET_ALL == 5);
+	tap_result(ok, "sqe: urpt_prep_report_zones(), _zone_mgmt(), _zone_append() over garbage: their fields only");
+}
+
+/* A zone append's CQE word is the landed offset, read as it is. */
+static void test_cqe_append_offset(void)
+{
+	struct io_uring_cqe *cqe;
+	uint64_t words[4] = { 0, 0, 0, 0 };
+	bool ok;
+
+	cqe = (struct io_uring_cqe *)words;
+	cqe->res = 4096;
+	cqe->big_cqe[0] = 0x123456789000ULL;
+	ok = EXPECT(urpt_cqe_append_offset(cqe) == 0x123456789000ULL);
+	tap_result(ok, "cqe: urpt_cqe_append_offset() is big_cqe[0] whole");
 }
 
 void test_sqe(void)
@@ -360,4 +410,6 @@ void test_sqe(void)
 	test_prep_set_flags();
 	test_prep_set_fixed();
 	test_new_cmd_ops();
+	test_prep_zones();
+	test_cqe_append_offset();
 }
