@@ -54,6 +54,9 @@ int cmd_write_zeroes(int argc, char **argv, const struct cli_global *global);
 int cmd_verify(int argc, char **argv, const struct cli_global *global);
 int cmd_bench(int argc, char **argv, const struct cli_global *global);
 int cmd_nvme(int argc, char **argv, const struct cli_global *global);
+int cmd_zones(int argc, char **argv, const struct cli_global *global);
+int cmd_zone(int argc, char **argv, const struct cli_global *global);
+int cmd_append(int argc, char **argv, const struct cli_global *global);
 
 /* args.c: option parsing shared by the subcommands */
 #define CLI_OPT_DETAILS		0x100
@@ -159,6 +162,8 @@ int cli_ctl_open(void);
 void *alloc_io_buffer(size_t len, uint32_t dma_alignment);
 int write_all(int fd, const void *buf, size_t len);
 int read_all(int fd, void **buf, size_t *len, uint32_t dma_alignment);
+int read_input(const char *path, uint32_t dma_alignment, void **buf,
+	       size_t *len);
 
 /* progress.c: a live line on stderr, only when it is a terminal */
 struct progress {

@@ -10,6 +10,7 @@
 #include "nvme_dev.h"
 #include "nvme_show.h"
 #include "size.h"
+#include "zone_names.h"
 
 #define INFO_OPT_NO_NVME	0x300
 
@@ -108,6 +109,14 @@ static void print_info_json(const char *dev, const struct urpt_info *info,
 	       "\"disk_max_transfer\": %u",
 	       info->max_iovecs, info->discard_granularity, info->max_discard,
 	       info->max_write_zeroes, info->disk_max_transfer);
+	printf(", \"zoned\": \"%s\"", zoned_model_name(info->zoned));
+	if (info->features & URPT_FEAT_ZONED)
+		printf(", \"zone_size\": %llu, \"nr_zones\": %u, "
+		       "\"max_open_zones\": %u, \"max_active_zones\": %u, "
+		       "\"max_zone_append\": %u",
+		       (unsigned long long)info->zone_size, info->nr_zones,
+		       info->max_open_zones, info->max_active_zones,
+		       info->max_zone_append);
 	printf(", \"abi_version\": %u", info->version);
 	if (id) {
 		fputs(", \"nvme\": ", stdout);
@@ -154,6 +163,15 @@ static void print_info_text(const char *dev, const struct urpt_info *info,
 	printf("discard granularity: %u\n", info->discard_granularity);
 	printf("max write zeroes:    %u\n", info->max_write_zeroes);
 	printf("features:            %s\n", features);
+	if (info->features & URPT_FEAT_ZONED) {
+		printf("zoned:               %s\n", zoned_model_name(info->zoned));
+		printf("zone size:           %llu\n",
+		       (unsigned long long)info->zone_size);
+		printf("zones:               %u\n", info->nr_zones);
+		printf("max open zones:      %u\n", info->max_open_zones);
+		printf("max active zones:    %u\n", info->max_active_zones);
+		printf("max zone append:     %u\n", info->max_zone_append);
+	}
 	printf("abi version:         %u\n", info->version);
 	if (id)
 		print_nvme_text(id);

@@ -68,30 +68,6 @@ static const struct argp write_argp = {
 	.children	= cli_help_children,
 };
 
-/* The whole input, in a buffer aligned for the disk. */
-static int read_input(const char *path, uint32_t dma_alignment, void **buf,
-		      size_t *len)
-{
-	const char *name = path ? path : "stdin";
-	int fd = STDIN_FILENO, ret;
-
-	if (path) {
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0) {
-			report_errno(errno, "%s: cannot open", name);
-			return CLI_EXIT_FAILED;
-		}
-	}
-	ret = read_all(fd, buf, len, dma_alignment);
-	if (path)
-		close(fd);
-	if (ret) {
-		report_errno(ret, "%s: read", name);
-		return CLI_EXIT_FAILED;
-	}
-	return CLI_EXIT_OK;
-}
-
 /*
  * Under --fixed, each command's data is copied into one registered
  * buffer of a command's length: registering the whole input could pin

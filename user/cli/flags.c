@@ -29,6 +29,8 @@ const char *feature_name(uint64_t bit)
 		return "fixed-vec";
 	case URPT_FEAT_NOWAIT:
 		return "nowait";
+	case URPT_FEAT_ZONED:
+		return "zoned";
 	}
 	return NULL;
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Buffers for the disk, and the plain files on the other side of them. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -104,4 +105,28 @@ int read_all(int fd, void **bufp, size_t *lenp, uint32_t dma_alignment)
 fail:
 	free(buf);
 	return ret;
+}
+
+/* The whole input, in a buffer aligned for the disk. */
+int read_input(const char *path, uint32_t dma_alignment, void **buf,
+		      size_t *len)
+{
+	const char *name = path ? path : "stdin";
+	int fd = STDIN_FILENO, ret;
+
+	if (path) {
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0) {
+			report_errno(errno, "%s: cannot open", name);
+			return CLI_EXIT_FAILED;
+		}
+	}
+	ret = read_all(fd, buf, len, dma_alignment);
+	if (path)
+		close(fd);
+	if (ret) {
+		report_errno(ret, "%s: read", name);
+		return CLI_EXIT_FAILED;
+	}
+	return CLI_EXIT_OK;
 }

@@ -43,6 +43,9 @@ uint64_t io_mode_missing(const struct io_mode *mode, uint32_t cmd_op,
 	if (cmd_op == URPT_CMD_WRITE_ZEROES &&
 	    (!(features & URPT_FEAT_WRITE_ZEROES) || !max_write_zeroes))
 		return URPT_FEAT_WRITE_ZEROES;
+	if ((cmd_op == URPT_CMD_REPORT_ZONES || cmd_op == URPT_CMD_ZONE_MGMT ||
+	     cmd_op == URPT_CMD_ZONE_APPEND) && !(features & URPT_FEAT_ZONED))
+		return URPT_FEAT_ZONED;
 	if (mode->fixed && (cmd_op == URPT_CMD_READ || cmd_op == URPT_CMD_WRITE) &&
 	    !(features & URPT_FEAT_FIXED))
 		return URPT_FEAT_FIXED;

@@ -245,6 +245,8 @@ static const char *feature_need(uint64_t bit)
 		return "registered buffers (--fixed)";
 	case URPT_FEAT_FIXED_VEC:
 		return "registered buffers with readv/writev";
+	case URPT_FEAT_ZONED:
+		return "zone commands: it has no zones";
 	}
 	return "this command";
 }

@@ -33,6 +33,10 @@ static const struct cli_cmd cli_cmds[] = {
 	  cmd_bench },
 	{ "nvme",  "NVMe passthrough (libnvme): id-ctrl, id-ns, io",
 	  cmd_nvme },
+	{ "zones", "report the zones of a zoned disk", cmd_zones },
+	{ "zone", "reset, open, close or finish a zone", cmd_zone },
+	{ "append", "append data to a zone, print where it landed",
+	  cmd_append },
 };
 
 #define CLI_NR_CMDS	(sizeof(cli_cmds) / sizeof(cli_cmds[0]))

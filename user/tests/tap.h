@@ -43,5 +43,6 @@ void test_nvme_build(void);
 void test_nvme_show(void);
 void test_nvme_sysfs(void);
 void test_nodekind(void);
+void test_zone_names(void);
 
 #endif

@@ -24,9 +24,10 @@ static void test_feature_names(void)
 	format_flags(buf, sizeof(buf),
 		     URPT_FEAT_DISCARD | URPT_FEAT_WRITE_ZEROES |
 		     URPT_FEAT_POLL | URPT_FEAT_FIXED | URPT_FEAT_FIXED_VEC |
-		     URPT_FEAT_NOWAIT | 1ULL << 11, feature_name, " ");
+		     URPT_FEAT_NOWAIT | URPT_FEAT_ZONED | 1ULL << 12,
+		     feature_name, " ");
 	ok &= EXPECT(!strcmp(buf,
-			     "discard write-zeroes poll fixed fixed-vec nowait bit11"));
+			     "discard write-zeroes poll fixed fixed-vec nowait zoned bit12"));
 	tap_result(ok, "flags: features by name, unknown bits as bit<n>");
 }
 

@@ -52,9 +52,13 @@ static void test_iomode_missing(void)
 				     0, 0) == 0);
 	ok &= EXPECT(io_mode_missing(&fixed, URPT_CMD_READV, URPT_FEAT_FIXED,
 				     0, 0) == URPT_FEAT_FIXED_VEC);
+	ok &= EXPECT(io_mode_missing(&poll, URPT_CMD_ZONE_APPEND, all, 0, 0) ==
+		     URPT_FEAT_ZONED);
+	ok &= EXPECT(io_mode_missing(&poll, URPT_CMD_REPORT_ZONES,
+				     URPT_FEAT_ZONED, 0, 0) == 0);
 	/* --poll needs no feature: unpolled commands complete by interrupt. */
 	ok &= EXPECT(io_mode_missing(&poll, URPT_CMD_READ, 0, 0, 0) == 0);
-	tap_result(ok, "iomode: discard, write zeroes and --fixed name the feature the disk lacks");
+	tap_result(ok, "iomode: discard, write zeroes, zone commands and --fixed name the feature the disk lacks");
 }
 
 void test_iomode(void)

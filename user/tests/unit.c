@@ -28,5 +28,6 @@ int main(void)
 	test_nvme_show();
 	test_nvme_sysfs();
 	test_nodekind();
+	test_zone_names();
 	return tap_finish();
 }
