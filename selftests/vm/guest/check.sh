@@ -33,6 +33,8 @@
 # 3d. guest/cli_dev.sh: a DEV that is no urpt node (a block device, the
 #    control node, /dev/null, a file, a missing path) refused with its own
 #    message; urpt help, urpt help read, urpt -h; urpt info on /dev/urptN.
+# 3e. guest/cli_zoned.sh: the CLI's zone commands (urpt zones, zone,
+#    append, info's zone fields) on a zoned null_blk made through configfs.
 # 4. The control-node, fault and module tests, once, on /dev/nullb0
 #    (urpt_fault_test makes null_blk disks of its own).
 # 4b. Programs in $LAST run last on /dev/nvme0n1, for tests that take it
@@ -313,6 +315,7 @@ sh /jobs/cli_nvme.sh
 # Section 3d: what the CLI says of a DEV that is no urpt node, and urpt
 # help: guest/cli_dev.sh.
 sh /jobs/cli_dev.sh
+sh /jobs/cli_zoned.sh
 
 # Section 4 ------------------------------------------------------------------
 # Last: urpt_module_test unloads and reloads the module.
