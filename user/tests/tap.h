@@ -44,5 +44,6 @@ void test_nvme_show(void);
 void test_nvme_sysfs(void);
 void test_nodekind(void);
 void test_zone_names(void);
+void test_zone_show(void);
 
 #endif

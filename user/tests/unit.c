@@ -29,5 +29,6 @@ int main(void)
 	test_nvme_sysfs();
 	test_nodekind();
 	test_zone_names();
+	test_zone_show();
 	return tap_finish();
 }
