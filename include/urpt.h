@@ -86,12 +86,13 @@
  *        of the disk (else -ENOSPC). res = number of zones reported. It
  *        waits for the disk, so it always runs from io_uring's worker.
  * ZONE_MGMT: zone_action (URPT_ZONE_*) on the zone that starts at offset
- *        (else -EINVAL; -ENOSPC past the end); addr and len must be 0. URPT_ZONE_RESET_ALL resets every
- *        sequential zone: offset must be 0. res = 0 on success.
+ *        (else -EINVAL; -ENOSPC past the end); addr and len must be 0.
+ *        URPT_ZONE_RESET_ALL resets every sequential zone: offset must
+ *        be 0. res = 0 on success.
  * ZONE_APPEND: write len bytes from addr into the zone that starts at
- *        offset (as for ZONE_MGMT), wherever its write pointer is; len follows the WRITE
- *        rules with urpt_info.max_zone_append as the limit, and the data
- *        is never split: the disk writes all of it or none. res = len on
+ *        offset (as for ZONE_MGMT), wherever its write pointer is; len
+ *        follows the WRITE rules with urpt_info.max_zone_append as the
+ *        limit, and the data is never split: the disk writes all of it or none. res = len on
  *        success, and big_cqe[0] is then the byte offset where the data
  *        landed (not the URPT_RES2_* encoding, which it has on failure).
  * A write or append the zone cannot take (not at its write pointer, a
