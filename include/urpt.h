@@ -9,8 +9,9 @@
  * IORING_SETUP_CQE32 submits IORING_OP_URING_CMD with sqe->cmd_op set to a
  * URPT_CMD_* value and a struct urpt_cmd in the SQE's 80-byte command area.
  * The completion's res is the number of bytes transferred or -errno; its
- * first extra word (big_cqe[0]) carries the details encoded by URPT_RES2_*,
- * the second extra word is always zero.
+ * first extra word (big_cqe[0]) carries the details encoded by URPT_RES2_*
+ * (a ZONE_APPEND that succeeded: where its data landed), the second extra
+ * word is always zero.
  *
  * Control node /dev/urpt-control: ioctls URPT_CTL_* attach, detach and
  * list backing block devices (attach and detach need CAP_SYS_ADMIN).
@@ -92,9 +93,11 @@
  * ZONE_APPEND: write len bytes from addr into the zone that starts at
  *        offset (as for ZONE_MGMT), wherever its write pointer is; len
  *        follows the WRITE rules with urpt_info.max_zone_append as the
- *        limit, and the data is never split: the disk writes all of it or none. res = len on
- *        success, and big_cqe[0] is then the byte offset where the data
- *        landed (not the URPT_RES2_* encoding, which it has on failure).
+ *        limit; it goes to the disk as one request, never split (one
+ *        that fails may still have written part of it: the write
+ *        pointer, REPORT_ZONES, says). res = len on success, and
+ *        big_cqe[0] is then the byte offset where the data landed (not
+ *        the URPT_RES2_* encoding, which it has on failure).
  * A write or append the zone cannot take (not at its write pointer, a
  * full, read-only or offline zone, too many open zones) fails with the
  * disk's errno and the block status in big_cqe[0].
@@ -112,14 +115,14 @@
  *                   alignment are bounced without the flag.
  *   URPT_F_NOUNMAP  WRITE_ZEROES: the disk must keep the range allocated.
  *
- * Registered buffers: READ and WRITE with sqe->uring_cmd_flags =
+ * Registered buffers: READ, WRITE and ZONE_APPEND with sqe->uring_cmd_flags =
  * IORING_URING_CMD_FIXED and sqe->buf_index use the registered buffer at
  * index buf_index; addr/len must lie inside it (else -EFAULT). READV and
  * WRITEV with it need URPT_FEAT_FIXED_VEC (else -EOPNOTSUPP).
  *
  * Polling: every command works on a ring set up with IORING_SETUP_IOPOLL.
- * Those the disk can poll (URPT_FEAT_POLL; a READ, WRITE, READV or WRITEV
- * that is one zero-copy bio: up to 255 pages, or ~1 MiB of a registered
+ * Those the disk can poll (URPT_FEAT_POLL; a READ, WRITE, READV, WRITEV or
+ * ZONE_APPEND that is one zero-copy bio: up to 255 pages, or ~1 MiB of a registered
  * buffer on 7.x) complete by polling; the others complete by interrupt
  * and are reaped by the same loop.
  *
@@ -183,7 +186,9 @@ struct urpt_cmd {
  * big_cqe[0] of every command that reached the disk through bios (all but
  * INFO, REPORT_ZONES, ZONE_MGMT's RESET_ALL, and a ZONE_APPEND that
  * succeeded: see above). Those, and commands refused while being
- * validated, complete with only res set and both extra words zero.
+ * validated, complete with only res set and both extra words zero (but
+ * the successful ZONE_APPEND's offset). REPORT_ZONES and RESET_ALL fail
+ * with -EBUSY where the disk cannot report now (dm while suspended).
  *
  *   bits  0..7   block-layer status (blk_status_t; 0 is BLK_STS_OK): why
  *                res is -EIO, -ENOSPC, -ETIMEDOUT... When several bios

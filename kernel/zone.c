@@ -35,15 +35,27 @@ static u64 urpt_zone_bytes(struct block_device *bdev)
 /*
  * Pages a ZONE_APPEND may span: its one bio must never be split (the
  * block layer fails or WARNs on a split append), so it stays within the
- * disk's segment count, with each page at most one segment, and within
- * what urpt_rw_one_bio() takes as one bio.
+ * disk's segment count, counting the segments a page may take where
+ * segments are shorter than a page, and within what urpt_rw_one_bio()
+ * takes as one bio.
  */
 static u32 urpt_zone_append_pages(struct block_device *bdev)
 {
-	return min_t(u32, bdev_max_segments(bdev), BIO_MAX_VECS - 1);
+	struct request_queue *q = bdev_get_queue(bdev);
+	unsigned long seg = queue_max_segment_size(q);
+	u32 per_page;
+
+	if (queue_segment_boundary(q) < seg - 1)
+		seg = queue_segment_boundary(q) + 1;
+	per_page = DIV_ROUND_UP(PAGE_SIZE, max(seg, 512UL));
+
+	return min_t(u32, queue_max_segments(q) / per_page, BIO_MAX_VECS - 1);
 }
 
-/* Longest ZONE_APPEND, in bytes: 0 where the disk has none. */
+/*
+ * Longest ZONE_APPEND, in bytes: 0 where the disk has none. Also within
+ * the queue's max_sectors, which 6.1 splits zone appends at.
+ */
 static u32 urpt_zone_max_append(struct block_device *bdev)
 {
 	u64 max = (u64)bdev_max_zone_append_sectors(bdev) << SECTOR_SHIFT;
@@ -51,7 +63,19 @@ static u32 urpt_zone_max_append(struct block_device *bdev)
 	if (!bdev_is_zoned(bdev))
 		return 0;
 	max = min_t(u64, max, (u64)urpt_zone_append_pages(bdev) * PAGE_SIZE);
+	max = min_t(u64, max, (u64)queue_max_sectors(bdev_get_queue(bdev)) <<
+			      SECTOR_SHIFT);
 	return round_down(max, bdev_logical_block_size(bdev));
+}
+
+/*
+ * A zone report or reset-all that may wait: dm answers -EAGAIN while
+ * suspended, which from io_uring's worker would be issued again at once
+ * (forever, on an IOPOLL ring).
+ */
+static int urpt_zone_busy(int ret)
+{
+	return ret == -EAGAIN ? -EBUSY : ret;
 }
 
 void urpt_zone_info(struct block_device *bdev, struct urpt_info *info)
@@ -74,9 +98,14 @@ void urpt_zone_info(struct block_device *bdev, struct urpt_info *info)
  */
 static int urpt_zone_check_start(struct block_device *bdev, u64 offset)
 {
+	u64 capacity = bdev_nr_bytes(bdev);
+
 	if (offset & (urpt_zone_bytes(bdev) - 1))
 		return -EINVAL;
-	if (offset >= bdev_nr_bytes(bdev))
+	/* A disk being removed drops to 0 before it is marked dead. */
+	if (!capacity)
+		return -ENODEV;
+	if (offset >= capacity)
 		return -ENOSPC;
 	return 0;
 }
@@ -103,7 +132,7 @@ static int urpt_zone_copy(struct blk_zone *zone, unsigned int idx, void *data)
 	};
 
 	/* A report of many zones from a worker the ring may cancel. */
-	if (fatal_signal_pending(current))
+	if (signal_pending(current))
 		return -EINTR;
 	if (copy_to_user(&report->zones[idx], &z, sizeof(z)))
 		return -EFAULT;
@@ -118,21 +147,26 @@ static int urpt_zone_report(struct urpt_dev *udev, const struct urpt_cmd *cmd,
 	struct urpt_zone_report report = {
 		.zones = u64_to_user_ptr(cmd->addr),
 	};
+	/* No more room is used than the disk has zones. */
+	u32 nr = min(cmd->len, bdev_nr_zones(bdev));
+	u64 capacity = bdev_nr_bytes(bdev);
 
 	if (!bdev_is_zoned(bdev))
 		return -EOPNOTSUPP;
 	if (!cmd->len || (cmd->offset & (bdev_logical_block_size(bdev) - 1)))
 		return -EINVAL;
-	if (!access_ok(report.zones,
-		       array_size(cmd->len, sizeof(struct urpt_zone))))
+	if (!access_ok(report.zones, array_size(nr, sizeof(struct urpt_zone))))
 		return -EFAULT;
-	if (cmd->offset >= bdev_nr_bytes(bdev))
+	if (!capacity)
+		return -ENODEV;
+	if (cmd->offset >= capacity)
 		return -ENOSPC;
 	/* The driver's report waits for the disk. */
 	if (issue_flags & IO_URING_F_NONBLOCK)
 		return -EAGAIN;
-	return blkdev_report_zones(bdev, cmd->offset >> SECTOR_SHIFT, cmd->len,
-				   urpt_zone_copy, &report);
+	return urpt_zone_busy(blkdev_report_zones(bdev,
+						  cmd->offset >> SECTOR_SHIFT,
+						  nr, urpt_zone_copy, &report));
 }
 
 /*
@@ -149,8 +183,8 @@ static int urpt_zone_reset_all(struct urpt_dev *udev, const struct urpt_cmd *cmd
 		return -EINVAL;
 	if (issue_flags & IO_URING_F_NONBLOCK)
 		return -EAGAIN;
-	return urpt_bdev_zone_mgmt(bdev, REQ_OP_ZONE_RESET, 0,
-				   bdev_nr_sectors(bdev));
+	return urpt_zone_busy(urpt_bdev_zone_mgmt(bdev, REQ_OP_ZONE_RESET, 0,
+						  bdev_nr_sectors(bdev)));
 }
 
 /* ZONE_MGMT: one zone's action as an empty bio at its start. */
@@ -213,6 +247,7 @@ static int urpt_zone_append(struct urpt_dev *udev, struct io_uring_cmd *ioucmd,
 	u32 pages = urpt_zone_append_pages(bdev);
 	blk_opf_t opf = REQ_OP_ZONE_APPEND | REQ_SYNC | REQ_IDLE |
 			(cmd->flags & URPT_F_FUA ? REQ_FUA : 0);
+	/* Not vectored: the import allocates no iovec array. */
 	struct iovec *iov = NULL;
 	struct urpt_build b;
 	struct iov_iter iter;

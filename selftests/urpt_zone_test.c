@@ -13,6 +13,7 @@
  *    zone's condition and write pointer after it; its refusals;
  *  - ZONE_APPEND: where the data landed, read back; bounced, misaligned
  *    and registered buffers; the longest append; its refusals;
+ *  - a read-only disk: management and appends -EPERM, reports work;
  *  - a write off the write pointer, to a full zone, an append to a
  *    conventional zone: the disk's errno and block status, no hang;
  *  - sequential writes after a mix of commands (IOPOLL, registered
@@ -274,7 +275,9 @@ TEST_F(zone, report_matches_blkreportzone)
 		EXPECT_EQ(bz->capacity << 9, z->capacity);
 		EXPECT_EQ(bz->type, z->type);
 		EXPECT_EQ(bz->cond, z->cond);
-		EXPECT_EQ((uint64_t)0, z->rsvd0[0] | z->rsvd0[4] | z->rsvd[0] | z->rsvd[2]);
+		EXPECT_EQ(0, z->rsvd0[0] | z->rsvd0[1] | z->rsvd0[2] |
+			     z->rsvd0[3] | z->rsvd0[4]);
+		EXPECT_EQ((uint64_t)0, z->rsvd[0] | z->rsvd[1] | z->rsvd[2]);
 		if (i < self->nr_conv) {
 			EXPECT_EQ(URPT_ZONE_TYPE_CONVENTIONAL, z->type);
 			EXPECT_EQ(URPT_ZONE_COND_NOT_WP, z->cond);
@@ -610,6 +613,32 @@ TEST_F(zone, write_off_the_write_pointer_fails_and_nothing_hangs)
 	}
 }
 
+/* A read-only disk (blockdev --setro) takes reports only, as for writes. */
+TEST_F(zone, read_only_disk_refuses_management_and_appends)
+{
+	uint64_t start = zstart(self, self->nr_conv);
+	int one = 1, zero = 0;
+	struct ut_cqe c;
+
+	NEED_SETUP();
+	ASSERT_EQ(0, ioctl(self->d.direct_fd, BLKROSET, &one));
+	ASSERT_EQ(0, zt_cmd(self, URPT_CMD_ZONE_MGMT, NULL, 0, start,
+			    URPT_ZONE_FINISH, 0, &c));
+	UT_EXPECT_REFUSED(&c, EPERM, "FINISH on a read-only disk");
+	ASSERT_EQ(0, zt_cmd(self, URPT_CMD_ZONE_MGMT, NULL, 0, 0,
+			    URPT_ZONE_RESET_ALL, 0, &c));
+	UT_EXPECT_REFUSED(&c, EPERM, "RESET_ALL on a read-only disk");
+	ASSERT_EQ(0, zt_cmd(self, URPT_CMD_ZONE_APPEND, self->buf, self->lbs,
+			    start, 0, 0, &c));
+	UT_EXPECT_REFUSED(&c, EPERM, "ZONE_APPEND on a read-only disk");
+	ASSERT_EQ(0, zt_cmd(self, URPT_CMD_REPORT_ZONES, self->zones, 1, 0, 0,
+			    0, &c));
+	EXPECT_EQ(1, c.res);
+	ASSERT_EQ(0, ioctl(self->d.direct_fd, BLKROSET, &zero));
+	ASSERT_EQ(0, report_one(self, self->nr_conv, &self->zones[0]));
+	EXPECT_ZONE(&self->zones[0], URPT_ZONE_COND_EMPTY, start);
+}
+
 /* ---- sequences --------------------------------------------------------------- */
 
 /* Every way of writing, one after another, into one zone. */
@@ -652,6 +681,17 @@ TEST_F(zone, sequential_writes_after_a_mix_of_commands)
 	urpt_prep_set_fixed(sqe, 0);
 	ASSERT_EQ(0, ut_submit_one(&self->d.dev.ring, &c));
 	UT_EXPECT_DONE(&c, 2 * lbs, "WRITE from a registered buffer");
+	wp += 2 * lbs;
+	n += 2;
+	/* ZONE_APPEND from the registered buffer too. */
+	sqe = io_uring_get_sqe(&self->d.dev.ring);
+	ASSERT_NE(NULL, sqe);
+	urpt_prep_zone_append(sqe, self->d.dev.fd, self->buf + n * lbs,
+			      2 * lbs, start);
+	urpt_prep_set_fixed(sqe, 0);
+	ASSERT_EQ(0, ut_submit_one(&self->d.dev.ring, &c));
+	EXPECT_EQ((int32_t)(2 * lbs), c.res);
+	EXPECT_EQ(wp, c.extra[0]);
 	wp += 2 * lbs;
 	n += 2;
 	/* A bounced ZONE_APPEND, then WRITEV of two segments. */
