@@ -93,14 +93,15 @@ void urpt_zone_info(struct block_device *bdev, struct urpt_info *info)
 }
 
 /*
- * @offset must start a zone of the disk: -EINVAL off a zone start,
- * -ENOSPC past the end.
+ * @offset on a multiple of @align (a power of two) inside the disk:
+ * -EINVAL off it, -ENOSPC past the end.
  */
-static int urpt_zone_check_start(struct block_device *bdev, u64 offset)
+static int urpt_zone_check_offset(struct block_device *bdev, u64 offset,
+				  u64 align)
 {
 	u64 capacity = bdev_nr_bytes(bdev);
 
-	if (offset & (urpt_zone_bytes(bdev) - 1))
+	if (offset & (align - 1))
 		return -EINVAL;
 	/* A disk being removed drops to 0 before it is marked dead. */
 	if (!capacity)
@@ -149,18 +150,18 @@ static int urpt_zone_report(struct urpt_dev *udev, const struct urpt_cmd *cmd,
 	};
 	/* No more room is used than the disk has zones. */
 	u32 nr = min(cmd->len, bdev_nr_zones(bdev));
-	u64 capacity = bdev_nr_bytes(bdev);
+	int ret;
 
 	if (!bdev_is_zoned(bdev))
 		return -EOPNOTSUPP;
-	if (!cmd->len || (cmd->offset & (bdev_logical_block_size(bdev) - 1)))
+	if (!cmd->len)
 		return -EINVAL;
+	ret = urpt_zone_check_offset(bdev, cmd->offset,
+				     bdev_logical_block_size(bdev));
+	if (ret)
+		return ret;
 	if (!access_ok(report.zones, array_size(nr, sizeof(struct urpt_zone))))
 		return -EFAULT;
-	if (!capacity)
-		return -ENODEV;
-	if (cmd->offset >= capacity)
-		return -ENOSPC;
 	/* The driver's report waits for the disk. */
 	if (issue_flags & IO_URING_F_NONBLOCK)
 		return -EAGAIN;
@@ -219,7 +220,7 @@ static int urpt_zone_mgmt(struct urpt_dev *udev, struct io_uring_cmd *ioucmd,
 	default:
 		return -EINVAL;
 	}
-	ret = urpt_zone_check_start(bdev, cmd->offset);
+	ret = urpt_zone_check_offset(bdev, cmd->offset, urpt_zone_bytes(bdev));
 	if (ret)
 		return ret;
 	urpt_build_ranges(&b, bdev, opf | REQ_SYNC, &range, 1, 0);
@@ -257,7 +258,7 @@ static int urpt_zone_append(struct urpt_dev *udev, struct io_uring_cmd *ioucmd,
 		return -EOPNOTSUPP;
 	if (cmd->len > max)
 		return -EINVAL;
-	ret = urpt_zone_check_start(bdev, cmd->offset);
+	ret = urpt_zone_check_offset(bdev, cmd->offset, urpt_zone_bytes(bdev));
 	if (ret)
 		return ret;
 	ret = urpt_import_rw(bdev, ioucmd, &rw, &iov, &iter, issue_flags);

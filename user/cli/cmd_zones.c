@@ -205,6 +205,17 @@ static int report_zones(struct cli_dev *d, const struct urpt_info *info,
 	return CLI_EXIT_OK;
 }
 
+static int check_in_disk(struct cli_dev *d, const struct urpt_info *info,
+			 uint64_t offset)
+{
+	if (offset < info->capacity)
+		return CLI_EXIT_OK;
+	report("%s: --offset %llu is past the end of the disk (%llu bytes)",
+	       d->path, (unsigned long long)offset,
+	       (unsigned long long)info->capacity);
+	return CLI_EXIT_USAGE;
+}
+
 int cmd_zones(int argc, char **argv, const struct cli_global *global)
 {
 	struct zones_args a = { .node.verbose = global->verbose };
@@ -217,12 +228,7 @@ int cmd_zones(int argc, char **argv, const struct cli_global *global)
 			    &info);
 	if (ret)
 		return ret;
-	if (a.offset >= info.capacity) {
-		report("%s: --offset %llu is past the end of the disk (%llu bytes)",
-		       d.path, (unsigned long long)a.offset,
-		       (unsigned long long)info.capacity);
-		ret = CLI_EXIT_USAGE;
-	}
+	ret = check_in_disk(&d, &info, a.offset);
 	if (!ret)
 		ret = report_zones(&d, &info, &a);
 	cli_dev_close(&d);
@@ -233,12 +239,8 @@ int cmd_zones(int argc, char **argv, const struct cli_global *global)
 static int check_zone_start(struct cli_dev *d, const struct urpt_info *info,
 			    uint64_t offset)
 {
-	if (offset >= info->capacity) {
-		report("%s: --offset %llu is past the end of the disk (%llu bytes)",
-		       d->path, (unsigned long long)offset,
-		       (unsigned long long)info->capacity);
+	if (check_in_disk(d, info, offset))
 		return CLI_EXIT_USAGE;
-	}
 	/* A module that says zoned but no zone size: let it judge. */
 	if (info->zone_size && offset % info->zone_size) {
 		report("%s: --offset %llu does not start a zone (zones are %llu bytes)",
