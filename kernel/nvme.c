@@ -20,9 +20,10 @@
 /*
  * nvme_cmd_allowed() of 6.2 and later: CAP_SYS_ADMIN may send anything.
  * Others may send the Identify commands that describe the namespace and
- * the controller, and the I/O commands this device supports: Read on a
- * node open for reading, Write, Write Zeroes and Dataset Management on a
- * node open for writing, Flush on any. Everything else is -EACCES.
+ * the controller, and the I/O commands this device supports: Read and
+ * Zone Management Receive on a node open for reading; Write, Write
+ * Zeroes, Dataset Management, Zone Management Send and Zone Append on a
+ * node open for writing; Flush on any. Everything else is -EACCES.
  */
 static bool urpt_nvme_allowed(const struct urpt_nvme_cmd *c, bool admin,
 			      fmode_t mode)
@@ -44,12 +45,15 @@ static bool urpt_nvme_allowed(const struct urpt_nvme_cmd *c, bool admin,
 	}
 	switch (c->opcode) {
 	case nvme_cmd_read:
+	case nvme_cmd_zone_mgmt_recv:
 		return mode & FMODE_READ;
 	case nvme_cmd_flush:
 		return true;
 	case nvme_cmd_write:
 	case nvme_cmd_write_zeroes:
 	case nvme_cmd_dsm:
+	case nvme_cmd_zone_mgmt_send:
+	case nvme_cmd_zone_append:
 		return mode & FMODE_WRITE;
 	}
 	return false;
@@ -78,11 +82,11 @@ static int urpt_nvme_admin(struct urpt_dev *udev, struct io_uring_cmd *ioucmd,
 /*
  * 0, a positive NVMe status or -errno, or -EIOCBQUEUED when an I/O
  * command went to the disk (@ioucmd completes later; without @ioucmd the
- * command ran synchronously).
+ * command ran synchronously, and @result is its completion's dw0-1).
  */
 static int urpt_nvme_exec(struct urpt_dev *udev, struct io_uring_cmd *ioucmd,
 			  const struct urpt_nvme_cmd *c, bool admin,
-			  fmode_t mode, unsigned int issue_flags)
+			  fmode_t mode, u64 *result, unsigned int issue_flags)
 {
 	int ret;
 
@@ -105,13 +109,10 @@ static int urpt_nvme_exec(struct urpt_dev *udev, struct io_uring_cmd *ioucmd,
 	/* Holds the disk until the command is off it (released in req.c). */
 	if (!urpt_dev_get(udev))
 		return -ENODEV;
-	/* A zoned disk is no NVM namespace, and a ZNS one is not done yet. */
-	if (bdev_is_zoned(udev->bdev)) {
-		urpt_dev_put(udev);
-		return -EOPNOTSUPP;
-	}
 	if (admin)
 		ret = urpt_nvme_admin(udev, ioucmd, c, issue_flags);
+	else if (urpt_nvme_zns_opcode(c->opcode))
+		ret = urpt_nvme_zns_io(udev, ioucmd, c, result, issue_flags);
 	else
 		ret = urpt_nvme_io(udev, ioucmd, c, issue_flags);
 	if (ret != -EIOCBQUEUED)
@@ -137,6 +138,7 @@ static int urpt_nvme_ioctl_cmd(struct file *file, void __user *ucmd,
 {
 	struct nvme_passthru_cmd64 cmd;
 	struct urpt_nvme_cmd c = { .vectored = vectored };
+	u64 result = 0;
 	int ret;
 
 	BUILD_BUG_ON(offsetof(struct nvme_passthru_cmd, timeout_ms) !=
@@ -162,12 +164,14 @@ static int urpt_nvme_ioctl_cmd(struct file *file, void __user *ucmd,
 	c.cdw15 = cmd.cdw15;
 
 	ret = urpt_nvme_exec(file->private_data, NULL, &c, admin, file->f_mode,
-			     0);
-	/* Result dw0 is 0 for every command urpt answers. */
+			     &result, 0);
+	/* struct nvme_passthru_cmd has room for dw0 only, as on /dev/ngXnY. */
 	if (ret >= 0) {
 		if (size == sizeof(struct nvme_passthru_cmd) ?
-		    put_user(0U, &((struct nvme_passthru_cmd __user *)ucmd)->result) :
-		    put_user(0ULL, &((struct nvme_passthru_cmd64 __user *)ucmd)->result))
+		    put_user((u32)result,
+			     &((struct nvme_passthru_cmd __user *)ucmd)->result) :
+		    put_user(result,
+			     &((struct nvme_passthru_cmd64 __user *)ucmd)->result))
 			return -EFAULT;
 	}
 	return ret;
@@ -199,7 +203,8 @@ long urpt_nvme_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 /*
  * NVME_URING_CMD_*: struct nvme_uring_cmd in the SQE's 80-byte area (the
  * caller checked for SQE128 and CQE32). On success res is 0 and big_cqe[0]
- * the result dw0, as on /dev/ngXnY; an NVMe status is a positive res.
+ * the result dw0-1 (a Zone Append's LBA, else 0), as on /dev/ngXnY; an
+ * NVMe status is a positive res.
  */
 int urpt_nvme_uring_cmd(struct io_uring_cmd *ioucmd, unsigned int issue_flags)
 {
@@ -236,5 +241,5 @@ int urpt_nvme_uring_cmd(struct io_uring_cmd *ioucmd, unsigned int issue_flags)
 	return urpt_nvme_exec(ioucmd->file->private_data, ioucmd, &c,
 			      op == NVME_URING_CMD_ADMIN ||
 			      op == NVME_URING_CMD_ADMIN_VEC,
-			      ioucmd->file->f_mode, issue_flags);
+			      ioucmd->file->f_mode, NULL, issue_flags);
 }

@@ -7,6 +7,7 @@
 #define URPT_NVME_CMD_H
 
 #include <linux/bits.h>
+#include <linux/log2.h>
 #include <linux/nvme.h>
 #include <linux/nvme_ioctl.h>
 #include "urpt.h"
@@ -58,12 +59,78 @@ struct urpt_nvme_cmd {
 	u32	cdw15;
 };
 
+static inline unsigned int urpt_nvme_shift(struct block_device *bdev)
+{
+	return ilog2(bdev_logical_block_size(bdev));
+}
+
+/* Command Dwords 10 and 11 of the commands that take a starting LBA. */
+static inline u64 urpt_nvme_slba(const struct urpt_nvme_cmd *c)
+{
+	return (u64)c->cdw11 << 32 | c->cdw10;
+}
+
+/*
+ * ZASL, the Zone Append Size Limit of a zoned disk: a power of two of
+ * 4 KiB units (0 would mean MDTS, far more than any disk appends), and
+ * the longest Zone Append it stands for, within what the disk takes
+ * (append.c), which is not a power of two; the rare disk whose limit is
+ * below 8 KiB is held to its own.
+ */
+static inline u8 urpt_nvme_zasl(struct block_device *bdev)
+{
+	u32 units = urpt_append_max(bdev) >> URPT_NVME_MPS_SHIFT;
+
+	return units > 1 ? ilog2(units) : 1;
+}
+
+static inline u32 urpt_nvme_append_max(struct block_device *bdev)
+{
+	return min_t(u32, urpt_append_max(bdev),
+		     1U << (urpt_nvme_zasl(bdev) + URPT_NVME_MPS_SHIFT));
+}
+
+/*
+ * A write of @len bytes at @offset within one zone of a zoned disk (ZNS
+ * fails one across a boundary; reads may cross, as OZCS.RAZB says).
+ */
+static inline int urpt_nvme_zns_check_write(struct block_device *bdev,
+					    u64 offset, u64 len)
+{
+	u64 mask;
+
+	if (!bdev_is_zoned(bdev))
+		return 0;
+	mask = ~(urpt_zone_bytes(bdev) - 1);
+	if ((offset & mask) != ((offset + len - 1) & mask))
+		return URPT_NVME_ERR(NVME_SC_ZONE_BOUNDARY_ERROR);
+	return 0;
+}
+
 /* nvme_id.c */
 int urpt_nvme_identify(struct urpt_dev *udev, const struct urpt_nvme_cmd *c,
 		       struct iov_iter *iter);
 
-/* nvme_io.c */
+static inline bool urpt_nvme_zns_opcode(u8 opcode)
+{
+	return opcode == nvme_cmd_zone_mgmt_send ||
+	       opcode == nvme_cmd_zone_mgmt_recv ||
+	       opcode == nvme_cmd_zone_append;
+}
+
+/* nvme_zns.c: on a zoned disk (@result: Zone Append's, for an ioctl) */
+int urpt_nvme_zns_io(struct urpt_dev *udev, struct io_uring_cmd *ioucmd,
+		     const struct urpt_nvme_cmd *c, u64 *result,
+		     unsigned int issue_flags);
+
+/* nvme_io.c: the NVM command set, and what the ZNS commands share of it */
 int urpt_nvme_io(struct urpt_dev *udev, struct io_uring_cmd *ioucmd,
 		 const struct urpt_nvme_cmd *c, unsigned int issue_flags);
+int urpt_nvme_status(blk_status_t status, bool write, u8 zone);
+int urpt_nvme_submit(struct urpt_dev *udev, struct io_uring_cmd *ioucmd,
+		     struct urpt_build *b, u64 *result, unsigned int issue_flags);
+int urpt_nvme_may_write(struct urpt_dev *udev);
+int urpt_nvme_errno(int ret);
+int urpt_nvme_check_lba(struct block_device *bdev, u64 slba, u64 nlb);
 
 #endif /* URPT_NVME_CMD_H */

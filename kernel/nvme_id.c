@@ -3,7 +3,8 @@
  * Identify for the NVMe personality: the controller and its one namespace
  * described from the backing disk as the block layer sees it when the
  * command arrives (capacity, block sizes, write cache, discard, write
- * zeroes). See docs/nvme.md for every field that is filled.
+ * zeroes, zones: a zoned disk is a Zoned Namespace). See docs/nvme.md for
+ * every field that is filled.
  */
 #include <linux/log2.h>
 #include <linux/slab.h>
@@ -19,6 +20,9 @@
 #define URPT_NVME_NSATTR_WP	BIT(0)	/* write protected */
 #define URPT_NVME_NSTAT_READY	BIT(0)
 #define URPT_NVME_NIDT_CSI	4	/* descriptor: command set */
+#define URPT_NVME_ID_CNS_CS_SETS 0x1c	/* I/O Command Set data structure */
+#define URPT_NVME_OZCS_RAZB	BIT(0)	/* reads may cross zone boundaries */
+#define URPT_NVME_ZNS_NO_LIMIT	U32_MAX	/* MAR, MOR (0's based): none */
 
 /* An ASCII field of Identify: padded with spaces, not terminated. */
 static void urpt_nvme_str(char *field, size_t size, const char *s)
@@ -140,14 +144,72 @@ static int urpt_nvme_id_active(u32 nsid, __le32 *list)
 	return 0;
 }
 
-/* Namespace Identification Descriptors: the command set, NVM. */
-static int urpt_nvme_id_descs(u32 nsid, struct nvme_ns_id_desc *desc)
+/* The namespace's command set: ZNS on a zoned disk, else NVM. */
+static u8 urpt_nvme_csi(struct block_device *bdev)
+{
+	return bdev_is_zoned(bdev) ? NVME_CSI_ZNS : NVME_CSI_NVM;
+}
+
+/* Namespace Identification Descriptors: the command set. */
+static int urpt_nvme_id_descs(struct urpt_dev *udev, u32 nsid,
+			      struct nvme_ns_id_desc *desc)
 {
 	if (nsid != URPT_NVME_NSID)
 		return URPT_NVME_ERR(NVME_SC_INVALID_NS);
 	desc->nidt = URPT_NVME_NIDT_CSI;
 	desc->nidl = 1;
-	/* the CSI byte after the header is NVME_CSI_NVM, 0 */
+	*(u8 *)(desc + 1) = urpt_nvme_csi(udev->bdev);
+	return 0;
+}
+
+/* I/O Command Set data structure: vector 0, the sets the namespace has. */
+static int urpt_nvme_id_cs_sets(struct urpt_dev *udev, __le64 *vector)
+{
+	u64 sets = BIT_ULL(NVME_CSI_NVM);
+
+	if (bdev_is_zoned(udev->bdev))
+		sets |= BIT_ULL(NVME_CSI_ZNS);
+	vector[0] = cpu_to_le64(sets);
+	return 0;
+}
+
+/* MAR and MOR: a 0's based count of zones. */
+static __le32 urpt_nvme_zones32(unsigned int zones)
+{
+	return cpu_to_le32(zones ? zones - 1 : URPT_NVME_ZNS_NO_LIMIT);
+}
+
+/*
+ * The ZNS command set's Identify Namespace (CNS 5, CSI 2): the zone size
+ * of the one LBA format, the active and open zone limits; no zone
+ * descriptor extensions (ZDES 0); reads across zones allowed.
+ */
+static int urpt_nvme_id_ns_zns(struct urpt_dev *udev, u32 nsid,
+			       struct nvme_id_ns_zns *id)
+{
+	struct block_device *bdev = udev->bdev;
+
+	BUILD_BUG_ON(sizeof(*id) != URPT_NVME_ID_SIZE);
+	if (!bdev_is_zoned(bdev))
+		return URPT_NVME_ERR(NVME_SC_INVALID_FIELD);
+	if (nsid != URPT_NVME_NSID)
+		return URPT_NVME_ERR(NVME_SC_INVALID_NS);
+	id->ozcs = cpu_to_le16(URPT_NVME_OZCS_RAZB);
+	id->mar = urpt_nvme_zones32(bdev_max_active_zones(bdev));
+	id->mor = urpt_nvme_zones32(bdev_max_open_zones(bdev));
+	id->lbafe[0].zsze = cpu_to_le64(urpt_zone_bytes(bdev) >>
+					urpt_nvme_shift(bdev));
+	return 0;
+}
+
+/* The ZNS command set's Identify Controller (CNS 6, CSI 2): ZASL. */
+static int urpt_nvme_id_ctrl_zns(struct urpt_dev *udev,
+				 struct nvme_id_ctrl_zns *id)
+{
+	BUILD_BUG_ON(sizeof(*id) != URPT_NVME_ID_SIZE);
+	if (!bdev_is_zoned(udev->bdev))
+		return URPT_NVME_ERR(NVME_SC_INVALID_FIELD);
+	id->zasl = urpt_nvme_zasl(udev->bdev);
 	return 0;
 }
 
@@ -155,9 +217,10 @@ static int urpt_nvme_id_descs(u32 nsid, struct nvme_ns_id_desc *desc)
  * Identify (admin opcode 0x06): CNS 0 namespace, 1 controller, 2 active
  * namespaces, 3 namespace descriptors, 5 and 6 the NVM command set's
  * namespace and controller structures (all zeroes: no protection
- * information, no limits beyond MDTS), 8 the command set independent
- * namespace structure. Other CNS values, and 5 or 6 for another command
- * set, are Invalid Field. Up to 4096 bytes are copied to @iter: a shorter
+ * information, no limits beyond MDTS) and, on a zoned disk, the ZNS
+ * command set's, 8 the command set independent namespace structure, 0x1c
+ * the command sets. Other CNS values, and 5 or 6 for another command set,
+ * are Invalid Field. Up to 4096 bytes are copied to @iter: a shorter
  * buffer gets the start of the structure.
  */
 int urpt_nvme_identify(struct urpt_dev *udev, const struct urpt_nvme_cmd *c,
@@ -182,10 +245,12 @@ int urpt_nvme_identify(struct urpt_dev *udev, const struct urpt_nvme_cmd *c,
 		ret = urpt_nvme_id_active(c->nsid, id);
 		break;
 	case NVME_ID_CNS_NS_DESC_LIST:
-		ret = urpt_nvme_id_descs(c->nsid, id);
+		ret = urpt_nvme_id_descs(udev, c->nsid, id);
 		break;
 	case NVME_ID_CNS_CS_NS:
-		if (csi != NVME_CSI_NVM)
+		if (csi == NVME_CSI_ZNS)
+			ret = urpt_nvme_id_ns_zns(udev, c->nsid, id);
+		else if (csi != NVME_CSI_NVM)
 			ret = URPT_NVME_ERR(NVME_SC_INVALID_FIELD);
 		else if (c->nsid != URPT_NVME_NSID)
 			ret = URPT_NVME_ERR(NVME_SC_INVALID_NS);
@@ -193,11 +258,17 @@ int urpt_nvme_identify(struct urpt_dev *udev, const struct urpt_nvme_cmd *c,
 			ret = 0;
 		break;
 	case NVME_ID_CNS_CS_CTRL:
-		ret = csi == NVME_CSI_NVM ? 0 :
-		      URPT_NVME_ERR(NVME_SC_INVALID_FIELD);
+		if (csi == NVME_CSI_ZNS)
+			ret = urpt_nvme_id_ctrl_zns(udev, id);
+		else
+			ret = csi == NVME_CSI_NVM ? 0 :
+			      URPT_NVME_ERR(NVME_SC_INVALID_FIELD);
 		break;
 	case NVME_ID_CNS_NS_CS_INDEP:
 		ret = urpt_nvme_id_ns_indep(udev, c->nsid, id);
+		break;
+	case URPT_NVME_ID_CNS_CS_SETS:
+		ret = urpt_nvme_id_cs_sets(udev, id);
 		break;
 	default:
 		ret = URPT_NVME_ERR(NVME_SC_INVALID_FIELD);

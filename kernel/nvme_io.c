@@ -35,35 +35,59 @@ static const struct {
 };
 
 /*
+ * The NVMe status of a failed bio. BLK_STS_IOERR, which the block layer
+ * makes of every zone error (a write off the write pointer, a full,
+ * read-only or offline zone, a state a zone cannot leave), is the zone
+ * status that says most on a zone command (@zone, URPT_RESULT_ZONE_*).
+ */
+int urpt_nvme_status(blk_status_t status, bool write, u8 zone)
+{
+	unsigned int i;
+
+	if (status == BLK_STS_MEDIUM)
+		return URPT_NVME_ERR(write ? NVME_SC_WRITE_FAULT :
+					     NVME_SC_READ_ERROR);
+	/* Not the disk's answer: resources of the host, as errno. */
+	if (status == BLK_STS_AGAIN || status == BLK_STS_RESOURCE ||
+	    status == BLK_STS_DEV_RESOURCE)
+		return blk_status_to_errno(status);
+	for (i = 0; i < ARRAY_SIZE(urpt_nvme_statuses); i++)
+		if (urpt_nvme_statuses[i].blk == status)
+			return urpt_nvme_statuses[i].nvme;
+	if (status == BLK_STS_IOERR && zone == URPT_RESULT_ZONE_MGMT)
+		return URPT_NVME_ERR(NVME_SC_ZONE_INVALID_TRANSITION);
+	if (status == BLK_STS_IOERR && zone)
+		return URPT_NVME_ERR(NVME_SC_ZONE_INVALID_WRITE);
+	/* BLK_STS_IOERR and the rest: may succeed when retried. */
+	return NVME_SC_INTERNAL;
+}
+
+/*
  * The res of an NVMe command's completion: 0, an NVMe status, or -errno
  * where NVMe passthrough returns one too (-EAGAIN, -ENOMEM, -EFAULT...).
  */
 static int urpt_nvme_res(const struct urpt_result *r)
 {
-	unsigned int i;
-
 	if (r->status == BLK_STS_OK)
 		return r->res < 0 ? r->res : 0;
-	if (r->status == BLK_STS_MEDIUM)
-		return URPT_NVME_ERR(r->write ? NVME_SC_WRITE_FAULT :
-					       NVME_SC_READ_ERROR);
-	/* Not the disk's answer: resources of the host, as errno. */
-	if (r->status == BLK_STS_AGAIN || r->status == BLK_STS_RESOURCE ||
-	    r->status == BLK_STS_DEV_RESOURCE)
-		return blk_status_to_errno(r->status);
-	for (i = 0; i < ARRAY_SIZE(urpt_nvme_statuses); i++)
-		if (urpt_nvme_statuses[i].blk == r->status)
-			return urpt_nvme_statuses[i].nvme;
-	/* BLK_STS_IOERR and the rest: may succeed when retried. */
-	return NVME_SC_INTERNAL;
+	return urpt_nvme_status(r->status, r->write, r->zone);
 }
 
-/* A uring command's completion: result dw0 is 0 for every command. */
+/* Result dw0-1: the LBA a Zone Append landed at, else 0. */
+static u64 urpt_nvme_result(const struct urpt_result *r)
+{
+	if (r->zone != URPT_RESULT_ZONE_APPEND || r->status || r->res < 0)
+		return 0;
+	return r->landed >> r->lba_shift;
+}
+
+/* A uring command's completion: res, and the result in big_cqe[0]. */
 static void urpt_nvme_complete(struct io_uring_cmd *ioucmd,
 			       const struct urpt_result *r,
 			       unsigned int issue_flags)
 {
-	urpt_cmd_done(ioucmd, urpt_nvme_res(r), 0, issue_flags);
+	urpt_cmd_done(ioucmd, urpt_nvme_res(r), urpt_nvme_result(r),
+		      issue_flags);
 }
 
 void urpt_nvme_init(void)
@@ -73,10 +97,11 @@ void urpt_nvme_init(void)
 
 /*
  * The bios of a command that @b describes: asynchronous with @ioucmd
- * (-EIOCBQUEUED), else submitted and waited for (the ioctls).
+ * (-EIOCBQUEUED), else submitted and waited for (the ioctls, which get
+ * the completion's result in @result if they ask).
  */
-static int urpt_nvme_submit(struct urpt_dev *udev, struct io_uring_cmd *ioucmd,
-			    struct urpt_build *b, unsigned int issue_flags)
+int urpt_nvme_submit(struct urpt_dev *udev, struct io_uring_cmd *ioucmd,
+		     struct urpt_build *b, u64 *result, unsigned int issue_flags)
 {
 	struct urpt_result r;
 
@@ -84,11 +109,13 @@ static int urpt_nvme_submit(struct urpt_dev *udev, struct io_uring_cmd *ioucmd,
 		return urpt_req_submit(udev, ioucmd, b, URPT_NVME,
 				       issue_flags);
 	urpt_req_wait(udev, b, &r);
+	if (result)
+		*result = urpt_nvme_result(&r);
 	return urpt_nvme_res(&r);
 }
 
 /* A write to a disk that turned read-only, or to an active swap device. */
-static int urpt_nvme_may_write(struct urpt_dev *udev)
+int urpt_nvme_may_write(struct urpt_dev *udev)
 {
 	if (!udev->writable || urpt_dev_may_write(udev))
 		return URPT_NVME_ERR(NVME_SC_NS_WRITE_PROTECTED);
@@ -96,7 +123,7 @@ static int urpt_nvme_may_write(struct urpt_dev *udev)
 }
 
 /* Data path errors that are NVMe statuses on a controller. */
-static int urpt_nvme_errno(int ret)
+int urpt_nvme_errno(int ret)
 {
 	/* The buffer is shorter than the blocks to transfer (import.c). */
 	if (ret == -ENOBUFS)
@@ -104,13 +131,8 @@ static int urpt_nvme_errno(int ret)
 	return ret;
 }
 
-static unsigned int urpt_nvme_shift(struct block_device *bdev)
-{
-	return ilog2(bdev_logical_block_size(bdev));
-}
-
 /* @nlb blocks at @slba within the namespace, else LBA Out of Range. */
-static int urpt_nvme_check_lba(struct block_device *bdev, u64 slba, u64 nlb)
+int urpt_nvme_check_lba(struct block_device *bdev, u64 slba, u64 nlb)
 {
 	u64 nsze = bdev_nr_bytes(bdev) >> urpt_nvme_shift(bdev);
 
@@ -120,11 +142,6 @@ static int urpt_nvme_check_lba(struct block_device *bdev, u64 slba, u64 nlb)
 	if (slba >= nsze || nlb > nsze - slba)
 		return URPT_NVME_ERR(NVME_SC_LBA_RANGE);
 	return 0;
-}
-
-static u64 urpt_nvme_slba(const struct urpt_nvme_cmd *c)
-{
-	return (u64)c->cdw11 << 32 | c->cdw10;
 }
 
 /*
@@ -167,7 +184,9 @@ static int urpt_nvme_rw(struct urpt_dev *udev, struct io_uring_cmd *ioucmd,
 	if (bytes > URPT_MAX_TRANSFER)
 		return URPT_NVME_ERR(NVME_SC_INVALID_FIELD);
 	if (write) {
-		ret = urpt_nvme_may_write(udev);
+		ret = urpt_nvme_zns_check_write(bdev, slba << shift, bytes);
+		if (!ret)
+			ret = urpt_nvme_may_write(udev);
 		if (ret)
 			return ret;
 		opf = REQ_OP_WRITE | REQ_SYNC | REQ_IDLE |
@@ -180,7 +199,7 @@ static int urpt_nvme_rw(struct urpt_dev *udev, struct io_uring_cmd *ioucmd,
 	if (ret)
 		return urpt_nvme_errno(ret);
 	urpt_build_rw(&b, bdev, opf, rw.offset, &iter, rw.bounce);
-	ret = urpt_nvme_submit(udev, ioucmd, &b, issue_flags);
+	ret = urpt_nvme_submit(udev, ioucmd, &b, NULL, issue_flags);
 	/* The bios hold the pages now (or a copy of the segments). */
 	kfree(iov);
 	return ret;
@@ -194,7 +213,7 @@ static int urpt_nvme_ranges(struct urpt_dev *udev, struct io_uring_cmd *ioucmd,
 	struct urpt_build b;
 
 	urpt_build_ranges(&b, udev->bdev, opf, ranges, nr, 0);
-	return urpt_nvme_submit(udev, ioucmd, &b, issue_flags);
+	return urpt_nvme_submit(udev, ioucmd, &b, NULL, issue_flags);
 }
 
 /* Flush: every Command Dword is reserved; no data is transferred. */
@@ -239,6 +258,8 @@ static int urpt_nvme_write_zeroes(struct urpt_dev *udev,
 			  URPT_NVME_LR)))
 		return URPT_NVME_ERR(NVME_SC_INVALID_FIELD);
 	ret = urpt_nvme_check_lba(bdev, slba, nlb);
+	if (!ret)
+		ret = urpt_nvme_zns_check_write(bdev, range.offset, range.len);
 	if (!ret)
 		ret = urpt_nvme_may_write(udev);
 	if (ret)

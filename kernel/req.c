@@ -27,6 +27,7 @@
 #include <linux/bio.h>
 #include <linux/blkdev.h>
 #include <linux/ktime.h>
+#include <linux/log2.h>
 #include <linux/uio.h>
 #include "urpt.h"
 
@@ -40,6 +41,8 @@
 #define URPT_REQ_WRITE		BIT(3)	/* writes, flushes or discards */
 #define URPT_REQ_NOWAIT		BIT(4)	/* the one bio is REQ_NOWAIT */
 #define URPT_REQ_APPEND		BIT(5)	/* the one bio is a zone append */
+#define URPT_REQ_ZONE_WRITE	BIT(6)	/* writes to a zoned disk */
+#define URPT_REQ_ZONE_MGMT	BIT(7)	/* a zone's reset, open, close, finish */
 
 /*
  * The state of one command. It overlays the io_uring_cmd pdu, which
@@ -85,6 +88,8 @@ static struct io_uring_cmd *urpt_req_cmd(struct urpt_req *req)
 static void urpt_req_start(struct urpt_req *req, const struct urpt_build *b,
 			   u8 flags)
 {
+	enum req_op op = b->opf & REQ_OP_MASK;
+
 	req->bios = NULL;
 	req->start_ns = ktime_get_ns();
 	req->len = b->len;
@@ -93,8 +98,24 @@ static void urpt_req_start(struct urpt_req *req, const struct urpt_build *b,
 	req->error = 0;
 	req->nr_bios = 0;
 	req->flags = flags | (op_is_write(b->opf) ? URPT_REQ_WRITE : 0);
-	if ((b->opf & REQ_OP_MASK) == REQ_OP_ZONE_APPEND)
+	if (op == REQ_OP_ZONE_APPEND)
 		req->flags |= URPT_REQ_APPEND;
+	else if (op_is_zone_mgmt(op))
+		req->flags |= URPT_REQ_ZONE_MGMT;
+	else if (op_is_write(op) && bdev_is_zoned(b->bdev))
+		req->flags |= URPT_REQ_ZONE_WRITE;
+}
+
+/* What kind of zone command a failure came from, for its personality. */
+static u8 urpt_req_zone(const struct urpt_req *req)
+{
+	if (req->flags & URPT_REQ_APPEND)
+		return URPT_RESULT_ZONE_APPEND;
+	if (req->flags & URPT_REQ_ZONE_MGMT)
+		return URPT_RESULT_ZONE_MGMT;
+	if (req->flags & URPT_REQ_ZONE_WRITE)
+		return URPT_RESULT_ZONE_WRITE;
+	return 0;
 }
 
 /*
@@ -136,14 +157,18 @@ static __always_inline void urpt_req_finish(struct urpt_req *req,
 	r->status = urpt_req_status(req);
 	r->write = write;
 	r->nr_bios = req->nr_bios;
+	r->zone = urpt_req_zone(req);
 	if (r->status)
 		r->res = blk_status_to_errno(r->status);
 	else
 		r->res = req->error ? req->error : req->len;
 	/* The block layer left where the append went in its sector. */
 	r->landed = 0;
-	if ((req->flags & URPT_REQ_APPEND) && !r->status && first)
+	r->lba_shift = SECTOR_SHIFT;
+	if ((req->flags & URPT_REQ_APPEND) && !r->status && first) {
 		r->landed = (u64)first->bio.bi_iter.bi_sector << SECTOR_SHIFT;
+		r->lba_shift = first->lba_shift;
+	}
 	if (first && first->bounce)
 		r->res = urpt_bounce_finish(first, r->res);
 	urpt_bios_free(first, !write);
@@ -281,6 +306,8 @@ static __always_inline int urpt_req_issue(struct urpt_req *req,
 		}
 		ub->index = index;
 		ub->held = !!b->iter;
+		if (req->flags & URPT_REQ_APPEND)
+			ub->lba_shift = ilog2(bdev_logical_block_size(b->bdev));
 		ub->bio.bi_end_io = urpt_req_end_io;
 		ub->bio.bi_private = req;
 		/* iopoll follows one bio: the command must be just that. */

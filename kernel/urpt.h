@@ -3,7 +3,7 @@
  * urpt.ko's private header: every struct and cross-file prototype, by
  * floor. Calls run downward only: main, ctl, dev, then the personalities
  * (cmd.c with its zone commands in zone.c, nvme*.c), the command
- * lifecycle (req.c), bio building (bio.c, bounce.c), buffer import
+ * lifecycle (req.c), bio building (bio.c, bounce.c, append.c), buffer import
  * (import.c) and compat.h.
  */
 #ifndef URPT_INTERNAL_H
@@ -133,7 +133,14 @@ struct urpt_result {
 	u8		nr_bios;	/* submitted, saturating at 255 */
 	u64		ns;	/* from the first bio built to the completion */
 	u64		landed;	/* a zone append's byte offset on the disk */
+	u8		lba_shift;	/* of the disk @landed is on */
+	u8		zone;	/* URPT_RESULT_ZONE_*, or 0: not a zone command */
 };
+
+/* A command that a zoned disk may fail for its zone's state. */
+#define URPT_RESULT_ZONE_WRITE	1	/* a write at the write pointer */
+#define URPT_RESULT_ZONE_APPEND	2
+#define URPT_RESULT_ZONE_MGMT	3	/* a zone's reset, open, close, finish */
 
 /* Who posts a command's completion, and how (its CQE encoding). */
 enum urpt_personality {
@@ -177,7 +184,13 @@ static inline int urpt_req_answer(struct io_uring_cmd *ioucmd, int ret,
 	return -EIOCBQUEUED;
 }
 
-/* Bio building: bio.c, bounce.c ------------------------------------------ */
+/* Bio building: bio.c, bounce.c, append.c -------------------------------- */
+
+/* A zoned disk's zone size in bytes (a power of two). */
+static inline u64 urpt_zone_bytes(struct block_device *bdev)
+{
+	return (u64)bdev_zone_sectors(bdev) << SECTOR_SHIFT;
+}
 
 struct urpt_bounce;
 
@@ -187,6 +200,7 @@ struct urpt_bio {
 	struct urpt_bounce	*bounce;	/* on every bio of a bounced command */
 	u32			index;		/* in disk order, from 0 */
 	bool			held;		/* on @next's list until the end */
+	u8			lba_shift;	/* a zone append's disk's */
 	union {
 		/* A REQ_NOWAIT bio as submitted, for urpt_bio_resend() */
 		struct {
@@ -280,6 +294,10 @@ static inline bool urpt_build_one_bio(const struct urpt_build *b)
 }
 
 void urpt_build_zero_pages(struct urpt_build *b);
+u32 urpt_append_max(struct block_device *bdev);
+int urpt_build_append(struct urpt_build *b, struct block_device *bdev,
+		      blk_opf_t opf, u64 offset, struct iov_iter *iter,
+		      bool bounce);
 int urpt_build_next(struct urpt_build *b, struct urpt_bio **ubp, gfp_t gfp);
 void urpt_build_abort(struct urpt_build *b);
 void urpt_bio_free(struct urpt_bio *ub);

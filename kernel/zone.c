@@ -27,47 +27,6 @@ static_assert(URPT_ZONE_COND_READONLY == BLK_ZONE_COND_READONLY);
 static_assert(URPT_ZONE_COND_FULL == BLK_ZONE_COND_FULL);
 static_assert(URPT_ZONE_COND_OFFLINE == BLK_ZONE_COND_OFFLINE);
 
-static u64 urpt_zone_bytes(struct block_device *bdev)
-{
-	return (u64)bdev_zone_sectors(bdev) << SECTOR_SHIFT;
-}
-
-/*
- * Pages a ZONE_APPEND may span: its one bio must never be split (the
- * block layer fails or WARNs on a split append), so it stays within the
- * disk's segment count, counting the segments a page may take where
- * segments are shorter than a page, and within what urpt_rw_one_bio()
- * takes as one bio.
- */
-static u32 urpt_zone_append_pages(struct block_device *bdev)
-{
-	struct request_queue *q = bdev_get_queue(bdev);
-	unsigned long seg = queue_max_segment_size(q);
-	u32 per_page;
-
-	if (queue_segment_boundary(q) < seg - 1)
-		seg = queue_segment_boundary(q) + 1;
-	per_page = DIV_ROUND_UP(PAGE_SIZE, max(seg, 512UL));
-
-	return min_t(u32, queue_max_segments(q) / per_page, BIO_MAX_VECS - 1);
-}
-
-/*
- * Longest ZONE_APPEND, in bytes: 0 where the disk has none. Also within
- * the queue's max_sectors, which 6.1 splits zone appends at.
- */
-static u32 urpt_zone_max_append(struct block_device *bdev)
-{
-	u64 max = (u64)bdev_max_zone_append_sectors(bdev) << SECTOR_SHIFT;
-
-	if (!bdev_is_zoned(bdev))
-		return 0;
-	max = min_t(u64, max, (u64)urpt_zone_append_pages(bdev) * PAGE_SIZE);
-	max = min_t(u64, max, (u64)queue_max_sectors(bdev_get_queue(bdev)) <<
-			      SECTOR_SHIFT);
-	return round_down(max, bdev_logical_block_size(bdev));
-}
-
 /*
  * A zone report or reset-all that may wait: dm answers -EAGAIN while
  * suspended, which from io_uring's worker would be issued again at once
@@ -89,7 +48,7 @@ void urpt_zone_info(struct block_device *bdev, struct urpt_info *info)
 	info->zone_size = urpt_zone_bytes(bdev);
 	info->max_open_zones = bdev_max_open_zones(bdev);
 	info->max_active_zones = bdev_max_active_zones(bdev);
-	info->max_zone_append = urpt_zone_max_append(bdev);
+	info->max_zone_append = urpt_append_max(bdev);
 }
 
 /*
@@ -227,17 +186,12 @@ static int urpt_zone_mgmt(struct urpt_dev *udev, struct io_uring_cmd *ioucmd,
 	return urpt_req_submit(udev, ioucmd, &b, URPT_NATIVE, issue_flags);
 }
 
-/*
- * ZONE_APPEND: one bio at the zone's start, which the disk writes at the
- * write pointer; the lifecycle reads where it landed at the end. A buffer
- * over more pages than the disk takes segments is bounced, which packs it
- * into whole pages.
- */
+/* ZONE_APPEND: the lifecycle reads where it landed at the end. */
 static int urpt_zone_append(struct urpt_dev *udev, struct io_uring_cmd *ioucmd,
 			    const struct urpt_cmd *cmd, unsigned int issue_flags)
 {
 	struct block_device *bdev = udev->bdev;
-	u32 max = urpt_zone_max_append(bdev);
+	u32 max = urpt_append_max(bdev);
 	struct urpt_rw rw = {
 		.offset		= cmd->offset,
 		.addr		= cmd->addr,
@@ -245,7 +199,6 @@ static int urpt_zone_append(struct urpt_dev *udev, struct io_uring_cmd *ioucmd,
 		.write		= true,
 		.bounce		= cmd->flags & URPT_F_BOUNCE,
 	};
-	u32 pages = urpt_zone_append_pages(bdev);
 	blk_opf_t opf = REQ_OP_ZONE_APPEND | REQ_SYNC | REQ_IDLE |
 			(cmd->flags & URPT_F_FUA ? REQ_FUA : 0);
 	/* Not vectored: the import allocates no iovec array. */
@@ -264,11 +217,9 @@ static int urpt_zone_append(struct urpt_dev *udev, struct io_uring_cmd *ioucmd,
 	ret = urpt_import_rw(bdev, ioucmd, &rw, &iov, &iter, issue_flags);
 	if (ret)
 		return ret;
-	if (!rw.bounce && iov_iter_npages(&iter, pages + 1) > pages)
-		rw.bounce = true;
-	urpt_build_rw(&b, bdev, opf, rw.offset, &iter, rw.bounce);
-	if (WARN_ON_ONCE(!urpt_build_one_bio(&b)))
-		return -EINVAL;
+	ret = urpt_build_append(&b, bdev, opf, rw.offset, &iter, rw.bounce);
+	if (ret)
+		return ret;
 	return urpt_req_submit(udev, ioucmd, &b, URPT_NATIVE, issue_flags);
 }
 
