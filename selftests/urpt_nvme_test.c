@@ -47,9 +47,11 @@
 #define CNS_NS		0x00
 #define CNS_CTRL	0x01
 #define CNS_ACTIVE	0x02
+#define CNS_DESCS	0x03
 #define CNS_CS_NS	0x05
 #define CNS_CS_CTRL	0x06
 #define CNS_INDEP	0x08
+#define CNS_CS_SETS	0x1c
 #define CSI_ZNS		2
 
 /* Byte offsets in Identify Controller and Identify Namespace. */
@@ -506,6 +508,13 @@ TEST_F(nvme, identify_other_cns_and_nsid)
 	EXPECT_EQ(SC_INV_FIELD, nv_id(self->ro_fd, 1, CNS_CS_NS, CSI_ZNS, id));
 	EXPECT_EQ(SC_INV_FIELD,
 		  nv_id(self->ro_fd, 1, CNS_CS_CTRL, CSI_ZNS, id));
+	/* Its command set descriptor says NVM, the set vector NVM only. */
+	ASSERT_EQ(0, nv_id(self->ro_fd, 1, CNS_DESCS, 0, id));
+	EXPECT_EQ(4, id[0]);
+	EXPECT_EQ(1, id[1]);
+	EXPECT_EQ(0, id[4]);
+	ASSERT_EQ(0, nv_id(self->ro_fd, 1, CNS_CS_SETS, 0, id));
+	EXPECT_EQ((uint64_t)1, get64(id, 0));
 	/* Command set independent namespace: ready. */
 	ASSERT_EQ(0, nv_id(self->ro_fd, 1, CNS_INDEP, 0, id));
 	EXPECT_EQ(1, id[IDI_NSTAT] & 1);
@@ -822,6 +831,24 @@ TEST_F(nvme, flush)
 	c.cdw10 = 1;
 	nv_expect_both(_metadata, self, self->rw_fd, &c, SC_INV_FIELD,
 		       "flush with cdw10");
+}
+
+/* The ZNS commands on a disk without zones: no such commands. */
+TEST_F(nvme, zone_commands_without_zones_are_invalid_opcodes)
+{
+	static const uint8_t ops[] = { 0x79, 0x7a, 0x7d };
+	struct nvme_passthru_cmd c;
+	unsigned int i;
+
+	NEED_SETUP();
+	if (has(self, URPT_FEAT_ZONED))
+		SKIP(return, "%s is zoned: urpt_zns_test covers it",
+		     self->d.name);
+	for (i = 0; i < ARRAY_SIZE(ops); i++) {
+		nv_fill(&c, ops[i], 0, 1, self->buf, self->lbs);
+		nv_expect_both(_metadata, self, self->rw_fd, &c,
+			       SC_INV_OPCODE, "zone command, no zones");
+	}
 }
 
 TEST_F_TIMEOUT(nvme, write_zeroes_reads_back_zeroes, 60)

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * urpt selftest: the zone commands on zoned null_blk disks the test makes
- * through configfs (memory backed; one with conventional zones and a zone
+ * through configfs (urpt_zoned.h: one with conventional zones and a zone
  * capacity below the zone size, one of 4 KiB blocks with sequential zones
  * only). URPT_BDEV is not used (run once). What the block device itself
  * reports (BLKREPORTZONE, sysfs) is the reference.
@@ -19,17 +19,18 @@
  *  - sequential writes after a mix of commands (IOPOLL, registered
  *    buffers, bounced, vectored), and three processes appending to one
  *    zone: every block once, nothing lost;
- *  - O_RDONLY, flags and zone_action where they do not belong, a disk
- *    without zones, and the NVMe personality, which has no ZNS namespace.
+ *  - O_RDONLY, flags and zone_action where they do not belong, and a
+ *    disk without zones. The same disks through the NVMe personality:
+ *    urpt_zns_test.c.
  */
 #include <linux/blkzoned.h>
-#include <linux/nvme_ioctl.h>
 #include <sys/ioctl.h>
 #include <sys/wait.h>
 
 #include "kselftest_harness.h"
 #include "urpt_selftest.h"
 #include "urpt_fault.h"
+#include "urpt_zoned.h"
 
 #define ZT_MAGIC	0x7a6f6e6555525054ULL	/* "zoneURPT" */
 #define ZT_MAX_ZONES	64
@@ -48,33 +49,23 @@ FIXTURE(zone) {
 };
 
 FIXTURE_VARIANT(zone) {
-	const char *name;
-	const char *blocksize;
-	const char *size_mb;
-	const char *zone_mb;
-	const char *cap_mb;	/* NULL: the zone size */
-	uint32_t nr_conv;
-	const char *max_open;
-	const char *max_active;
+	struct zd_geometry g;
 };
 
 FIXTURE_VARIANT_ADD(zone, conv_512) {
-	.name = "zconv", .blocksize = "512", .size_mb = "128", .zone_mb = "8",
-	.cap_mb = "6", .nr_conv = 2, .max_open = "4", .max_active = "6",
+	.g = ZD_CONV_512,
 };
 
 FIXTURE_VARIANT_ADD(zone, seq_4k) {
-	.name = "zseq", .blocksize = "4096", .size_mb = "64", .zone_mb = "4",
-	.cap_mb = NULL, .nr_conv = 0, .max_open = "0", .max_active = "0",
+	.g = ZD_SEQ_4K,
 };
 
 #define BUF_SIZE	(2u << 20)
 
 FIXTURE_SETUP(zone)
 {
-	char bs[32], sz[32], zs[32], cap[32], conv[32], mo[32], ma[32];
-	const char *attrs[16], *what = "";
-	int n = 0, ret;
+	const char *what = "";
+	int ret;
 
 	ASSERT_TRUE(ut_exists(UT_CONTROL_PATH)) {
 		TH_LOG("%s missing: is urpt.ko loaded?", UT_CONTROL_PATH);
@@ -85,34 +76,7 @@ FIXTURE_SETUP(zone)
 		SKIP(return, "%s missing (configfs, null_blk)", NB_ROOT);
 	}
 	nb_cleanup_leftovers();
-	snprintf(bs, sizeof(bs), "blocksize=%s", variant->blocksize);
-	snprintf(sz, sizeof(sz), "size=%s", variant->size_mb);
-	snprintf(zs, sizeof(zs), "zone_size=%s", variant->zone_mb);
-	snprintf(conv, sizeof(conv), "zone_nr_conv=%u", variant->nr_conv);
-	snprintf(mo, sizeof(mo), "zone_max_open=%s", variant->max_open);
-	snprintf(ma, sizeof(ma), "zone_max_active=%s", variant->max_active);
-	attrs[n++] = "memory_backed=1";
-	attrs[n++] = bs;
-	attrs[n++] = sz;
-	/*
-	 * No poll queues (the module's default has two): null_blk runs
-	 * polled commands without its zone logic (6.1's null_poll(): an
-	 * append lands at the zone start, the write pointer stays). An
-	 * IOPOLL ring still completes these, by interrupt.
-	 */
-	attrs[n++] = "submit_queues=2";
-	attrs[n++] = "poll_queues=0";
-	attrs[n++] = "zoned=1";
-	attrs[n++] = zs;
-	if (variant->cap_mb) {
-		snprintf(cap, sizeof(cap), "zone_capacity=%s", variant->cap_mb);
-		attrs[n++] = cap;
-	}
-	attrs[n++] = conv;
-	attrs[n++] = mo;
-	attrs[n++] = ma;
-	attrs[n] = NULL;
-	ret = nb_make(&self->nb, variant->name, attrs, &what);
+	ret = zd_make(&self->nb, &variant->g, &what);
 	if (ret == -EINVAL || ret == -ENOENT) {
 		self->skip = true;
 		SKIP(return, "null_blk cannot make this zoned disk here (%s: %s)",
@@ -123,12 +87,10 @@ FIXTURE_SETUP(zone)
 	ASSERT_EQ(0, ret) TH_LOG("%s of zoned %s: %s", what, self->nb.dev,
 				 strerror(-ret));
 	self->lbs = self->d.info.logical_block_size;
-	self->zsize = (uint64_t)atoi(variant->zone_mb) << 20;
-	self->nr_zones = (uint32_t)(((uint64_t)atoi(variant->size_mb) << 20) /
-				    self->zsize);
-	self->nr_conv = variant->nr_conv;
-	self->zcap = variant->cap_mb ? (uint64_t)atoi(variant->cap_mb) << 20 :
-				       self->zsize;
+	self->zsize = zd_zone_bytes(&variant->g);
+	self->nr_zones = zd_nr_zones(&variant->g);
+	self->nr_conv = variant->g.nr_conv;
+	self->zcap = zd_zone_capacity(&variant->g);
 	ASSERT_GE(ZT_MAX_ZONES, (int)self->nr_zones);
 	self->buf = ut_alloc(BUF_SIZE);
 	self->buf2 = ut_alloc(BUF_SIZE);
@@ -220,8 +182,8 @@ TEST_F(zone, info_describes_the_zones)
 	EXPECT_EQ((uint32_t)URPT_ZONED_HOST_MANAGED, info->zoned);
 	EXPECT_EQ(self->zsize, info->zone_size);
 	EXPECT_EQ(self->nr_zones, info->nr_zones);
-	EXPECT_EQ((uint32_t)atoi(variant->max_open), info->max_open_zones);
-	EXPECT_EQ((uint32_t)atoi(variant->max_active), info->max_active_zones);
+	EXPECT_EQ((uint32_t)atoi(variant->g.max_open), info->max_open_zones);
+	EXPECT_EQ((uint32_t)atoi(variant->g.max_active), info->max_active_zones);
 	ASSERT_LT(0u, info->max_zone_append);
 	EXPECT_EQ(0u, info->max_zone_append % self->lbs);
 	/* Never above the disk's own limit (sysfs: zone_append_max_bytes). */
@@ -791,21 +753,6 @@ TEST_F(zone, processes_appending_to_one_zone_lose_nothing)
 }
 
 /* ---- elsewhere ----------------------------------------------------------------- */
-
-TEST_F(zone, nvme_personality_has_no_zns_namespace_yet)
-{
-	struct nvme_passthru_cmd cmd = {
-		.opcode = 0x06,		/* Identify */
-		.nsid = 1,
-		.addr = (uint64_t)(uintptr_t)self->buf,
-		.data_len = 4096,
-		.cdw10 = 1,		/* the controller */
-	};
-
-	NEED_SETUP();
-	EXPECT_EQ(-1, ioctl(self->d.dev.fd, NVME_IOCTL_ADMIN_CMD, &cmd));
-	EXPECT_EQ(EOPNOTSUPP, errno);
-}
 
 TEST_F(zone, a_disk_without_zones_refuses_zone_commands)
 {

@@ -140,7 +140,7 @@ fi
 # urpt.ko, so nothing may run beside it). urpt_fuzz_test's command stream
 # needs one fast disk, not every disk (URPT_FUZZ_COUNT, or
 # urptvm.fuzz_count=N on the kernel command line, for longer runs).
-ONCE="urpt_ctl_test urpt_nowait_test urpt_disk_kinds_test urpt_zone_test urpt_pressure_test urpt_isolation_test urpt_fuzz_test urpt_fault_test urpt_module_test"
+ONCE="urpt_ctl_test urpt_nowait_test urpt_disk_kinds_test urpt_zone_test urpt_zns_test urpt_pressure_test urpt_isolation_test urpt_fuzz_test urpt_fault_test urpt_module_test"
 # Takes /dev/nvme0n1 away (PCI remove, then rescan): at the very end.
 LAST="urpt_hotremove_test"
 URPT_KO=$(ls /lib/modules/*/extra/urpt.ko | head -n 1)
