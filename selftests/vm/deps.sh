@@ -145,6 +145,7 @@ wc			busybox-static	guest
 fio			fio		guest
 nvme			nvme-cli	guest
 losetup			mount		guest
+blkzone			util-linux	guest
 dmsetup			dmsetup		guest
 mdadm			mdadm		guest
 urpt			urpt		guest

@@ -305,8 +305,8 @@ direct_io_ok() {
 # vm_images RUNDIR: fresh disk images for one boot (boot_vm).
 vm_images() {
 	local rundir=$1
-	rm -f "$rundir"/{vda,vdb,vdc,vdd,vde,sda,nvme,mpath}.img
-	truncate -s 64M "$rundir/vda.img" "$rundir/nvme.img" "$rundir/vdc.img" "$rundir/sda.img"
+	rm -f "$rundir"/{vda,vdb,vdc,vdd,vde,sda,nvme,mpath,zns}.img
+	truncate -s 64M "$rundir/vda.img" "$rundir/nvme.img" "$rundir/vdc.img" "$rundir/sda.img" "$rundir/zns.img"
 	truncate -s 32M "$rundir/mpath.img"
 	# guest/disks.sh: a read-only disk, and one for the ext2 under its loops
 	truncate -s 16M "$rundir/vdd.img"
@@ -333,6 +333,7 @@ boot_crashed() {
 #   vdb.img   virtio-blk, 64 MiB, MBR + sector pattern      /dev/vdb, vdb1, vdb2
 #             (make_vdb_image)
 #   nvme.img  NVMe namespace, 64 MiB, serial urpt0001       /dev/nvme0n1
+#   zns.img   NVMe zoned namespace, 64 MiB, serial urptzns1 (guest/zns_tools.sh)
 # The null_blk disks live in guest memory (init makes them). The NVMe
 # controller offers more I/O queue pairs (max_ioqpairs, 64) than the guest
 # asks for (one per CPU plus nvme.poll_queues=2), so poll queues exist. The console (ttyS0) goes to LOGDIR/console.log and,
@@ -398,6 +399,12 @@ boot_vm() {
 		-device nvme,serial=urptmp01,subsys=mpsubsys
 		-drive "file=$rundir/mpath.img,if=none,id=nvmp,format=raw,cache=$cache"
 		-device nvme-ns,drive=nvmp,nsid=1,shared=on
+		# and, last, a controller with a zoned namespace (qemu's ZNS):
+		# 16 zones of 4 MiB, 3 MiB writable in each, 4 open at most
+		# (guest/zns_tools.sh binds it at 0000:00:1e.0, finds it by serial)
+		-device nvme,serial=urptzns1,id=nvmezns,addr=0x1e
+		-drive "file=$rundir/zns.img,if=none,id=dzns,format=raw,cache=$cache"
+		-device nvme-ns,drive=dzns,bus=nvmezns,nsid=1,zoned=true,zoned.zone_size=4M,zoned.zone_capacity=3M,zoned.max_open=4,zoned.max_active=6
 	)
 	echo "${qemu[*]}" >"$logdir/qemu.cmd"
 	# One VM at a time on this machine (two TCG guests on two cores

@@ -34,8 +34,9 @@ URPT_TOOLS=$URPT_CACHE/tools
 URPT_APT_SRC=$URPT_CACHE/apt-src
 # The host binaries packed with their shared libraries.
 # guest/disks.sh's disk tools: util-linux losetup (busybox's has no
-# --direct-io), dmsetup and mdadm.
-TOOL_BINS=(/usr/bin/fio /usr/sbin/nvme /usr/sbin/losetup /usr/sbin/dmsetup /usr/sbin/mdadm)
+# --direct-io), dmsetup and mdadm; guest/zns_tools.sh's blkzone.
+TOOL_BINS=(/usr/bin/fio /usr/sbin/nvme /usr/sbin/losetup /usr/sbin/dmsetup /usr/sbin/mdadm
+	/usr/sbin/blkzone)
 
 # Packing dynamic binaries ---------------------------------------------------
 

@@ -35,6 +35,9 @@
 #    message; urpt help, urpt help read, urpt -h; urpt info on /dev/urptN.
 # 3e. guest/cli_zoned.sh: the CLI's zone commands (urpt zones, zone,
 #    append, info's zone fields) on a zoned null_blk made through configfs.
+# 3f. guest/zns_tools.sh: nvme-cli's zns plugin and fio's zonemode=zbd on
+#    the NVMe personality over qemu's ZNS namespace (its ng the reference)
+#    and over zoned null_blk disks.
 # 4. The control-node, fault and module tests, once, on /dev/nullb0
 #    (urpt_fault_test makes null_blk disks of its own).
 # 4b. Programs in $LAST run last on /dev/nvme0n1, for tests that take it
@@ -316,6 +319,9 @@ sh /jobs/cli_nvme.sh
 # help: guest/cli_dev.sh.
 sh /jobs/cli_dev.sh
 sh /jobs/cli_zoned.sh
+# Section 3f: nvme-cli's zns plugin and fio's zonemode=zbd on the NVMe
+# personality's Zoned Namespace: guest/zns_tools.sh.
+sh /jobs/zns_tools.sh
 
 # Section 4 ------------------------------------------------------------------
 # Last: urpt_module_test unloads and reloads the module.

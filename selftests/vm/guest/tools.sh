@@ -35,6 +35,8 @@ TIMEOUT=120		# seconds, per tool run
 
 # now, since, begin, end, ok, nok, skip, check
 . /jobs/tap.sh
+# fio_jobs
+. /jobs/fio_jobs.sh
 
 # run LOG CMD...: CMD's output into LOG and, prefixed, into the TAP stream
 # as a comment; its status is returned.
@@ -88,21 +90,6 @@ end tools-attach
 # The variants: one write job and one verify_only job each. Fixed
 # buffers and polling take nonvectored commands.
 FIO_VARIANTS="nonvectored=1 fixedbufs=1 hipri=1 sqthread_poll=1 nonvectored=0"
-
-# fio_jobs FILE: "jobname read=N write=N error=N" per job of fio's JSON
-# output: its first "error" and the first total_ios of its "read" and
-# "write" objects (before their nested latency objects).
-fio_jobs() {
-	awk '
-		function flush() { if (job != "") printf "%s read=%s write=%s error=%s\n", job, c["read"], c["write"], err }
-		/"jobname" :/ { flush(); job = $3; gsub(/[",]/, "", job); err = ""; delete c; d = ""; next }
-		job == "" { next }
-		/"error" :/ && err == "" { err = $3; gsub(/,/, "", err) }
-		/"(read|write)" : \{/ { d = $0; gsub(/[ "{:]/, "", d); next }
-		/"total_ios" :/ && d != "" { v = $3; gsub(/,/, "", v); c[d] = v; d = "" }
-		END { flush() }
-	' "$1"
-}
 
 # fio_run LABEL JOBFILE: run fio on JOBFILE; one TAP line for its exit
 # status, and /tmp/fio.jobs (fio_jobs) for the per-job lines.
