@@ -35,15 +35,22 @@ static const struct {
 };
 
 /*
- * The NVMe status of a failed bio. BLK_STS_IOERR, which the block layer
- * makes of every zone error (a write off the write pointer, a full,
- * read-only or offline zone, a state a zone cannot leave), is the zone
- * status that says most on a zone command (@zone, URPT_RESULT_ZONE_*).
+ * The NVMe status of a failed bio. On a zone command (@zone,
+ * URPT_RESULT_ZONE_*), the zone status that says most: the block layer
+ * makes BLK_STS_IOERR of every zone error of an NVMe or null_blk disk (a
+ * write off the write pointer, a full, read-only or offline zone, a state
+ * a zone cannot leave), sd BLK_STS_TARGET of a ZBC disk's (ILLEGAL
+ * REQUEST: an unaligned write, an invalid field), once urpt has checked
+ * the range itself.
  */
 int urpt_nvme_status(blk_status_t status, bool write, u8 zone)
 {
 	unsigned int i;
 
+	if (zone && (status == BLK_STS_IOERR || status == BLK_STS_TARGET))
+		return URPT_NVME_ERR(zone == URPT_RESULT_ZONE_MGMT ?
+				     NVME_SC_ZONE_INVALID_TRANSITION :
+				     NVME_SC_ZONE_INVALID_WRITE);
 	if (status == BLK_STS_MEDIUM)
 		return URPT_NVME_ERR(write ? NVME_SC_WRITE_FAULT :
 					     NVME_SC_READ_ERROR);
@@ -54,10 +61,6 @@ int urpt_nvme_status(blk_status_t status, bool write, u8 zone)
 	for (i = 0; i < ARRAY_SIZE(urpt_nvme_statuses); i++)
 		if (urpt_nvme_statuses[i].blk == status)
 			return urpt_nvme_statuses[i].nvme;
-	if (status == BLK_STS_IOERR && zone == URPT_RESULT_ZONE_MGMT)
-		return URPT_NVME_ERR(NVME_SC_ZONE_INVALID_TRANSITION);
-	if (status == BLK_STS_IOERR && zone)
-		return URPT_NVME_ERR(NVME_SC_ZONE_INVALID_WRITE);
 	/* BLK_STS_IOERR and the rest: may succeed when retried. */
 	return NVME_SC_INTERNAL;
 }
