@@ -4,7 +4,7 @@
  *   urpt zones DEV [--offset SIZE] [--count N] [--json]
  *   urpt zone reset|open|close|finish DEV --offset SIZE
  *   urpt zone reset DEV --all
- *   urpt append DEV --offset SIZE [--input FILE] [--json]
+ *   urpt append DEV --offset SIZE [--input FILE] [--fua] [--bounce] [--json]
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -53,6 +53,11 @@ static const struct argp_option append_options[] = {
 	  "Byte offset where the zone starts (required)", 0 },
 	{ "input", 'f', "FILE", 0, "Append FILE's contents (default stdin)",
 	  0 },
+	{ "fua", CLI_OPT_FUA, NULL, 0,
+	  "Forced unit access (URPT_F_FUA): complete once the data is on "
+	  "stable media", 0 },
+	{ "bounce", CLI_OPT_BOUNCE, NULL, 0,
+	  "Have the module copy through kernel pages (URPT_F_BOUNCE)", 0 },
 	{ "json", 'j', NULL, 0, "Print a JSON object", 0 },
 	CLI_VERBOSE_OPTIONS,
 	{ 0 }
@@ -292,7 +297,9 @@ static int append_input(struct cli_dev *d, const struct urpt_info *info,
 		       d->path, len, info->max_zone_append);
 		return CLI_EXIT_USAGE;
 	}
-	urpt_zone_append(&d->dev, buf, len, a->offset, 0, &landed, &r);
+	urpt_zone_append(&d->dev, buf, len, a->offset,
+			 io_mode_cmd_flags(&d->mode, URPT_CMD_ZONE_APPEND),
+			 &landed, &r);
 	if (cli_dev_done(d, URPT_CMD_ZONE_APPEND, a->offset, len, &r, len))
 		return CLI_EXIT_FAILED;
 	if (a->json) {

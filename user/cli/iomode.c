@@ -5,7 +5,8 @@
 
 static bool is_write(uint32_t cmd_op)
 {
-	return cmd_op == URPT_CMD_WRITE || cmd_op == URPT_CMD_WRITEV;
+	return cmd_op == URPT_CMD_WRITE || cmd_op == URPT_CMD_WRITEV ||
+	       cmd_op == URPT_CMD_ZONE_APPEND;
 }
 
 static bool moves_data(uint32_t cmd_op)

@@ -10,8 +10,8 @@
 #include <stdint.h>
 
 struct io_mode {
-	bool fua;	/* URPT_F_FUA: WRITE(V) */
-	bool bounce;	/* URPT_F_BOUNCE: READ(V), WRITE(V) */
+	bool fua;	/* URPT_F_FUA: WRITE(V), ZONE_APPEND */
+	bool bounce;	/* URPT_F_BOUNCE: READ(V), WRITE(V), ZONE_APPEND */
 	bool no_unmap;	/* URPT_F_NOUNMAP: WRITE_ZEROES */
 	bool fixed;	/* IORING_URING_CMD_FIXED: registered buffers */
 	bool poll;	/* a ring set up with IORING_SETUP_IOPOLL */

@@ -19,6 +19,10 @@ static void test_iomode_flags(void)
 	ok &= EXPECT(io_mode_cmd_flags(&all, URPT_CMD_READV) == URPT_F_BOUNCE);
 	ok &= EXPECT(io_mode_cmd_flags(&all, URPT_CMD_WRITE_ZEROES) ==
 		     URPT_F_NOUNMAP);
+	ok &= EXPECT(io_mode_cmd_flags(&all, URPT_CMD_ZONE_APPEND) ==
+		     (URPT_F_FUA | URPT_F_BOUNCE));
+	ok &= EXPECT(io_mode_cmd_flags(&all, URPT_CMD_ZONE_MGMT) == 0);
+	ok &= EXPECT(io_mode_cmd_flags(&all, URPT_CMD_REPORT_ZONES) == 0);
 	ok &= EXPECT(io_mode_cmd_flags(&all, URPT_CMD_DISCARD) == 0);
 	ok &= EXPECT(io_mode_cmd_flags(&all, URPT_CMD_FLUSH) == 0);
 	ok &= EXPECT(io_mode_cmd_flags(&all, URPT_CMD_INFO) == 0);

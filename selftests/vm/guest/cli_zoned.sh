@@ -6,8 +6,8 @@
 #
 #  cli-zoned  urpt info shows the zone fields; urpt zones lists every
 #             zone (table and JSON) and a range of them; urpt append
-#             twice into one zone says where each landed, and the data
-#             reads back there; urpt zone finish, open, close and reset
+#             twice into one zone (and once more with --fua --bounce)
+#             says where each landed, and the data reads back there; urpt zone finish, open, close and reset
 #             leave the conditions the report shows; reset --all empties
 #             every sequential zone; bad input (an offset off a zone
 #             start, --all with finish, a missing action) is exit 2 with
@@ -105,6 +105,11 @@ check "urpt read where the second append landed: its data" cmp -s /tmp/z2.in /tm
 run zones urpt zones "$dev" --offset 8M --count 1
 check "urpt zones: the zone at 8M is implicitly open, wp after both appends" \
 	zrow $ZONE $ZONE $ZONE $((ZONE + 16384)) seq-write-required implicit-open
+run app4 urpt append "$dev" --offset 8M --input /tmp/z1.in --fua --bounce
+check "urpt append --fua --bounce: landed after both" \
+	grep -qx "8192 bytes appended at $((ZONE + 16384))" /tmp/app4.out
+run back urpt read "$dev" --offset $((ZONE + 16384)) --length 8k --output /tmp/z4.out
+check "urpt read where the --fua --bounce append landed: its data" cmp -s /tmp/z1.in /tmp/z4.out
 
 run fin urpt zone finish "$dev" --offset 8M
 run zones urpt zones "$dev" --offset 8M --count 1
