@@ -46,9 +46,12 @@ u32 urpt_append_max(struct block_device *bdev)
 
 /*
  * The bio of an append of @iter (at most urpt_append_max() bytes) to the
- * zone at @offset; @opf is REQ_OP_ZONE_APPEND with its flags. A buffer
- * over more pages than the disk takes segments is bounced, which packs it
- * into whole pages.
+ * zone at @offset; @opf is REQ_OP_ZONE_APPEND with its flags. Bounced,
+ * which packs the data into whole pages, where it could not be one
+ * request as it is: over more pages than the disk takes segments, or
+ * several iovecs on a disk with a virtual boundary, which the gaps
+ * between them may cross (6.1 ends the bio there, 6.13 and later WARN
+ * when they split it).
  */
 int urpt_build_append(struct urpt_build *b, struct block_device *bdev,
 		      blk_opf_t opf, u64 offset, struct iov_iter *iter,
@@ -56,7 +59,9 @@ int urpt_build_append(struct urpt_build *b, struct block_device *bdev,
 {
 	u32 pages = urpt_append_pages(bdev);
 
-	if (!bounce && iov_iter_npages(iter, pages + 1) > pages)
+	if (iov_iter_npages(iter, pages + 1) > pages ||
+	    (iter_is_iovec(iter) && iter->nr_segs > 1 &&
+	     queue_virt_boundary(bdev_get_queue(bdev))))
 		bounce = true;
 	urpt_build_rw(b, bdev, opf, offset, iter, bounce);
 	if (WARN_ON_ONCE(!urpt_build_one_bio(b)))

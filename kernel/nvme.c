@@ -6,7 +6,8 @@
  * disk. A command is fetched once and checked where the nvme driver checks
  * passthrough (flags, nsid, permissions, metadata; only permissions are an
  * errno here, the rest an NVMe status as a controller would answer);
- * nvme_id.c (Identify) and nvme_io.c (the I/O commands) check the rest.
+ * nvme_id.c (Identify), nvme_io.c (the I/O commands) and nvme_zns.c (the
+ * Zoned Namespace's) check the rest.
  * See docs/nvme.md.
  */
 #include <linux/capability.h>

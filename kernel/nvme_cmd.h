@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The NVMe personality of /dev/urptN (docs/nvme.md): what its entry points
- * (nvme.c), Identify (nvme_id.c) and the I/O commands (nvme_io.c) share.
+ * (nvme.c), Identify (nvme_id.c), the I/O commands (nvme_io.c) and a
+ * zoned disk's Zoned Namespace commands (nvme_zns.c) share.
  */
 #ifndef URPT_NVME_CMD_H
 #define URPT_NVME_CMD_H
@@ -72,10 +73,10 @@ static inline u64 urpt_nvme_slba(const struct urpt_nvme_cmd *c)
 
 /*
  * ZASL, the Zone Append Size Limit of a zoned disk: a power of two of
- * 4 KiB units (0 would mean MDTS, far more than any disk appends), and
- * the longest Zone Append it stands for, within what the disk takes
- * (append.c), which is not a power of two; the rare disk whose limit is
- * below 8 KiB is held to its own.
+ * 4 KiB units, at least 1 (0 would mean MDTS, far more than any disk
+ * appends); and the longest Zone Append, what it stands for: the longest
+ * the disk takes (append.c, not a power of two) rounded down, or 0, no
+ * Zone Append, on the rare disk that takes less than 8 KiB.
  */
 static inline u8 urpt_nvme_zasl(struct block_device *bdev)
 {
@@ -86,8 +87,11 @@ static inline u8 urpt_nvme_zasl(struct block_device *bdev)
 
 static inline u32 urpt_nvme_append_max(struct block_device *bdev)
 {
-	return min_t(u32, urpt_append_max(bdev),
-		     1U << (urpt_nvme_zasl(bdev) + URPT_NVME_MPS_SHIFT));
+	u32 units = urpt_append_max(bdev) >> URPT_NVME_MPS_SHIFT;
+
+	if (units < 2)
+		return 0;
+	return 1U << (ilog2(units) + URPT_NVME_MPS_SHIFT);
 }
 
 /*

@@ -34,23 +34,29 @@ static const struct {
 				URPT_NVME_ERR(NVME_SC_ZONE_TOO_MANY_ACTIVE) },
 };
 
+/* On a zone command, what BLK_STS_IOERR and BLK_STS_TARGET say most. */
+static const u16 urpt_nvme_zone_statuses[] = {
+	/* Off the write pointer (or a full, read-only, offline zone) */
+	[URPT_RESULT_ZONE_WRITE]	= NVME_SC_ZONE_INVALID_WRITE,
+	/* No room left in the zone: where a log moves to the next one */
+	[URPT_RESULT_ZONE_APPEND]	= NVME_SC_ZONE_FULL,
+	/* A state the zone cannot leave (a full zone opened) */
+	[URPT_RESULT_ZONE_MGMT]		= NVME_SC_ZONE_INVALID_TRANSITION,
+};
+
 /*
  * The NVMe status of a failed bio. On a zone command (@zone,
  * URPT_RESULT_ZONE_*), the zone status that says most: the block layer
- * makes BLK_STS_IOERR of every zone error of an NVMe or null_blk disk (a
- * write off the write pointer, a full, read-only or offline zone, a state
- * a zone cannot leave), sd BLK_STS_TARGET of a ZBC disk's (ILLEGAL
- * REQUEST: an unaligned write, an invalid field), once urpt has checked
- * the range itself.
+ * makes BLK_STS_IOERR of every zone error of an NVMe or null_blk disk,
+ * and sd BLK_STS_TARGET of a ZBC disk's refused zone operation (ILLEGAL
+ * REQUEST, invalid field), once urpt has checked the range itself.
  */
 int urpt_nvme_status(blk_status_t status, bool write, u8 zone)
 {
 	unsigned int i;
 
 	if (zone && (status == BLK_STS_IOERR || status == BLK_STS_TARGET))
-		return URPT_NVME_ERR(zone == URPT_RESULT_ZONE_MGMT ?
-				     NVME_SC_ZONE_INVALID_TRANSITION :
-				     NVME_SC_ZONE_INVALID_WRITE);
+		return URPT_NVME_ERR(urpt_nvme_zone_statuses[zone]);
 	if (status == BLK_STS_MEDIUM)
 		return URPT_NVME_ERR(write ? NVME_SC_WRITE_FAULT :
 					     NVME_SC_READ_ERROR);

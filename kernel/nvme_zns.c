@@ -39,11 +39,16 @@ static const u8 urpt_nvme_zrasf_cond[] = {
  * A zone operation that ended as an errno (blkdev_report_zones(),
  * blkdev_zone_mgmt()): the host's own errors stay errno, as NVMe
  * passthrough returns them; dm's -EAGAIN while suspended is -EBUSY, which
- * io_uring's worker does not issue again at once; the disk's are NVMe
- * statuses.
+ * io_uring's worker does not issue again at once; a disk gone is -ENODEV,
+ * one turned read-only Namespace Is Write Protected; the disk's own
+ * errors are NVMe statuses (@write, @zone: as urpt_nvme_status() takes
+ * them).
  */
-static int urpt_nvme_zone_errno(int ret, u8 zone)
+static int urpt_nvme_zone_errno(struct urpt_dev *udev, int ret, bool write,
+				u8 zone)
 {
+	if (READ_ONCE(udev->dead) || urpt_disk_dead(udev->bdev))
+		return -ENODEV;
 	switch (ret) {
 	case -EFAULT:
 	case -EINTR:
@@ -52,8 +57,10 @@ static int urpt_nvme_zone_errno(int ret, u8 zone)
 		return ret;
 	case -EAGAIN:
 		return -EBUSY;
+	case -EPERM:
+		return URPT_NVME_ERR(NVME_SC_NS_WRITE_PROTECTED);
 	}
-	return urpt_nvme_status(errno_to_blk_status(ret), true, zone);
+	return urpt_nvme_status(errno_to_blk_status(ret), write, zone);
 }
 
 /* The block's LBA of @sector, a 512-byte sector on the disk. */
@@ -88,11 +95,11 @@ static int urpt_nvme_zone_copy(struct blk_zone *zone, unsigned int idx,
 		.wp	= urpt_nvme_lba(wp, rep->shift),
 	};
 
-	if (rep->filter && zone->cond != rep->cond)
-		return 0;
 	/* A report of many zones from a worker the ring may cancel. */
 	if (signal_pending(current))
 		return -EINTR;
+	if (rep->filter && zone->cond != rep->cond)
+		return 0;
 	if (rep->matched++ >= rep->slots)
 		return 0;
 	if (copy_to_iter(&d, sizeof(d), rep->iter) != sizeof(d))
@@ -131,8 +138,8 @@ static int urpt_nvme_zone_recv(struct urpt_dev *udev,
 	size_t len;
 	int ret;
 
-	if (c->cdw2 || c->cdw3 || (c->cdw13 & ~(URPT_NVME_ZRA | URPT_NVME_ZRASF |
-						URPT_NVME_PARTIAL)))
+	if (c->cdw2 || c->cdw3 || c->cdw14 || c->cdw15 ||
+	    (c->cdw13 & ~(URPT_NVME_ZRA | URPT_NVME_ZRASF | URPT_NVME_PARTIAL)))
 		return URPT_NVME_ERR(NVME_SC_INVALID_FIELD);
 	if ((c->cdw13 & URPT_NVME_ZRA) != NVME_ZRA_ZONE_REPORT ||
 	    zrasf >= ARRAY_SIZE(urpt_nvme_zrasf_cond))
@@ -170,14 +177,13 @@ static int urpt_nvme_zone_recv(struct urpt_dev *udev,
 		ret = blkdev_report_zones(bdev, slba << (shift - SECTOR_SHIFT),
 					  nr, urpt_nvme_zone_copy, &rep);
 		if (ret < 0) {
-			ret = urpt_nvme_zone_errno(ret, URPT_RESULT_ZONE_MGMT);
+			ret = urpt_nvme_zone_errno(udev, ret, false, 0);
 			goto out;
 		}
 	}
 	hdr.nr_zones = cpu_to_le64(partial ? min(rep.matched, rep.slots) :
 				   rep.matched);
 	ret = 0;
-	len = min_t(size_t, bytes, sizeof(hdr));
 	if (copy_to_iter(&hdr, len, &hdr_iter) != len)
 		ret = -EFAULT;
 	len = iov_iter_count(&iter);
@@ -226,6 +232,8 @@ static int urpt_nvme_zone_select(struct blk_zone *zone, unsigned int idx,
 	struct urpt_nvme_select *sel = data;
 
 	sel->next = zone->start + zone->len;
+	if (WARN_ON_ONCE(sel->nr >= URPT_NVME_ZONE_BATCH))
+		return -EIO;
 	if (urpt_nvme_zone_selected(sel->op, zone->cond)) {
 		sel->zone[sel->nr].start = zone->start;
 		sel->zone[sel->nr].len = zone->len;
@@ -237,9 +245,9 @@ static int urpt_nvme_zone_select(struct blk_zone *zone, unsigned int idx,
 /*
  * Zone Management Send with Select All: the zones are read a batch at a
  * time and acted on one by one, waited for (so only from io_uring's
- * worker). Zones that change state meanwhile are acted on as they were
- * read: the action fails on none of them but a zone that turned
- * read-only or offline.
+ * worker). A zone that another command moved after it was read may fail
+ * the action (a zone closed that became empty or full): the command then
+ * ends with that zone's status, the zones before it acted on.
  */
 static int urpt_nvme_zone_send_all(struct urpt_dev *udev, enum req_op op,
 				   unsigned int issue_flags)
@@ -277,7 +285,8 @@ static int urpt_nvme_zone_send_all(struct urpt_dev *udev, enum req_op op,
 	}
 out:
 	kfree(sel);
-	return ret ? urpt_nvme_zone_errno(ret, URPT_RESULT_ZONE_MGMT) : 0;
+	return ret ? urpt_nvme_zone_errno(udev, ret, true,
+					  URPT_RESULT_ZONE_MGMT) : 0;
 }
 
 /*
@@ -300,7 +309,7 @@ static int urpt_nvme_zone_send(struct urpt_dev *udev,
 	enum req_op op;
 	int ret;
 
-	if (c->cdw2 || c->cdw3 || c->cdw12 ||
+	if (c->cdw2 || c->cdw3 || c->cdw12 || c->cdw14 || c->cdw15 ||
 	    (c->cdw13 & ~(URPT_NVME_ZSA | URPT_NVME_SELECT_ALL)))
 		return URPT_NVME_ERR(NVME_SC_INVALID_FIELD);
 	switch (c->cdw13 & URPT_NVME_ZSA) {
@@ -338,7 +347,8 @@ static int urpt_nvme_zone_send(struct urpt_dev *udev,
  * starts at ZSLBA (else Invalid Field), as one bio (append.c); the
  * completion's result is the LBA they landed at. cdw12 may hold NLB, FUA
  * and LR as on Write. Longer than ZASL is Invalid Field; longer than the
- * zone itself, Zone Boundary Error.
+ * zone itself, Zone Boundary Error. A disk that takes less than ZASL can
+ * say (8 KiB) has no Zone Append: Invalid Command Opcode.
  */
 static int urpt_nvme_zone_append(struct urpt_dev *udev,
 				 struct io_uring_cmd *ioucmd,
@@ -360,10 +370,13 @@ static int urpt_nvme_zone_append(struct urpt_dev *udev,
 	struct iovec fast_iov[UIO_FASTIOV], *iov = fast_iov;
 	blk_opf_t opf = REQ_OP_ZONE_APPEND | REQ_SYNC | REQ_IDLE |
 			(c->cdw12 & URPT_NVME_FUA ? REQ_FUA : 0);
+	u32 max = urpt_nvme_append_max(bdev);
 	struct urpt_build b;
 	struct iov_iter iter;
 	int ret;
 
+	if (!max)
+		return URPT_NVME_ERR(NVME_SC_INVALID_OPCODE);
 	if (c->cdw2 || c->cdw3 ||
 	    (c->cdw12 & ~(URPT_NVME_NLB | URPT_NVME_FUA | URPT_NVME_LR)))
 		return URPT_NVME_ERR(NVME_SC_INVALID_FIELD);
@@ -372,7 +385,7 @@ static int urpt_nvme_zone_append(struct urpt_dev *udev,
 		return ret;
 	if (rw.offset & (urpt_zone_bytes(bdev) - 1))
 		return URPT_NVME_ERR(NVME_SC_INVALID_FIELD);
-	if (bytes > urpt_nvme_append_max(bdev))
+	if (bytes > max)
 		return URPT_NVME_ERR(NVME_SC_INVALID_FIELD);
 	if (bytes > urpt_zone_bytes(bdev))
 		return URPT_NVME_ERR(NVME_SC_ZONE_BOUNDARY_ERROR);

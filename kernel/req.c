@@ -43,6 +43,7 @@
 #define URPT_REQ_APPEND		BIT(5)	/* the one bio is a zone append */
 #define URPT_REQ_ZONE_WRITE	BIT(6)	/* writes to a zoned disk */
 #define URPT_REQ_ZONE_MGMT	BIT(7)	/* a zone's reset, open, close, finish */
+/* The next flag needs a wider @flags. */
 
 /*
  * The state of one command. It overlays the io_uring_cmd pdu, which
@@ -102,7 +103,9 @@ static void urpt_req_start(struct urpt_req *req, const struct urpt_build *b,
 		req->flags |= URPT_REQ_APPEND;
 	else if (op_is_zone_mgmt(op))
 		req->flags |= URPT_REQ_ZONE_MGMT;
-	else if (op_is_write(op) && bdev_is_zoned(b->bdev))
+	/* Data written, not a flush or a discard. */
+	else if (((op == REQ_OP_WRITE && !(b->opf & REQ_PREFLUSH)) ||
+		  op == REQ_OP_WRITE_ZEROES) && bdev_is_zoned(b->bdev))
 		req->flags |= URPT_REQ_ZONE_WRITE;
 }
 

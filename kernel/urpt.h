@@ -98,7 +98,7 @@ static inline int urpt_dev_may_write(struct urpt_dev *udev)
 	return 0;
 }
 
-/* The personalities: cmd.c (native), nvme.c, nvme_id.c, nvme_io.c -------- */
+/* The personalities: cmd.c, zone.c (native), nvme*.c ---------------------- */
 
 int urpt_cmd_uring_cmd(struct io_uring_cmd *ioucmd, unsigned int issue_flags);
 void urpt_cmd_init(void);

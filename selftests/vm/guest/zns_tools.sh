@@ -19,6 +19,7 @@
 # On each, `blkzone report` (util-linux) of the block device is the
 # reference for the zones.
 #
+#  urpt_zns_test@qemu-zns  the selftest on qemu's ZNS namespace, first.
 #  zns-attach         bind qemu's ZNS controller, make the other disks,
 #                     attach them all.
 #  zns-nvme-cli@DISK  nvme-cli's zns plugin (Debian's 2.3): id-ctrl (ZASL
@@ -135,10 +136,21 @@ $1 $node $2 $3"
 	fi
 }
 
-begin zns-attach
+zblk=
 if ctrl=$(zns_ctrl); then
 	zblk=/dev/$(ls "$ctrl" | grep '^nvme[0-9]*n1$')
 	zng=/dev/$(ls "$ctrl" | grep '^ng[0-9]*n1$')
+fi
+# urpt_zns_test on qemu's ZNS namespace (its null_blk variants SKIP),
+# before urpt attaches the disk here.
+if [ -n "$zblk" ] && [ -x /selftests/urpt_zns_test ]; then
+	echo "URPT-BEGIN urpt_zns_test@qemu-zns"
+	URPT_ZNS_BDEV=$zblk timeout -s KILL 300 /selftests/urpt_zns_test 2>&1
+	echo "URPT-END urpt_zns_test@qemu-zns rc=$?"
+fi
+
+begin zns-attach
+if [ -n "$zblk" ]; then
 	ok "qemu's ZNS namespace: $zblk, $zng ($(cat /sys/block/${zblk#/dev/}/queue/zoned))"
 	attach qemu-zns "$zblk" "$zng"
 else
