@@ -333,23 +333,6 @@ static int nv_id(int fd, uint32_t nsid, uint8_t cns, uint8_t csi, void *buf)
 	return nv_ioctl(fd, NVME_IOCTL_ADMIN_CMD, &c);
 }
 
-/* CAP_SYS_ADMIN in the effective set on or off: 0 or -errno. */
-static int nv_sys_admin(bool on)
-{
-	struct __user_cap_header_struct h = {
-		.version = _LINUX_CAPABILITY_VERSION_3,
-	};
-	struct __user_cap_data_struct d[2];
-
-	if (syscall(SYS_capget, &h, d))
-		return -errno;
-	if (on)
-		d[0].effective |= 1u << CAP_SYS_ADMIN;
-	else
-		d[0].effective &= ~(1u << CAP_SYS_ADMIN);
-	return syscall(SYS_capset, &h, d) ? -errno : 0;
-}
-
 static bool sysfs_write_back(FIXTURE_DATA(nvme) *self)
 {
 	char text[64] = "";
@@ -1095,7 +1078,7 @@ TEST_F(nvme, permissions_without_cap_sys_admin)
 	nv_expect_both(_metadata, self, self->ro_fd, &c, 0,
 		       "root write on O_RDONLY");
 
-	ASSERT_EQ(0, nv_sys_admin(false));
+	ASSERT_EQ(0, ut_sys_admin(false));
 	nv_expect_both(_metadata, self, self->ro_fd, &c, -EACCES,
 		       "write on O_RDONLY");
 	nv_expect_both(_metadata, self, self->rw_fd, &c, 0, "write on O_RDWR");
@@ -1126,7 +1109,7 @@ TEST_F(nvme, permissions_without_cap_sys_admin)
 	memset(&c, 0, sizeof(c));
 	c.opcode = OP_GET_LOG;
 	EXPECT_EQ(-EACCES, nv_ioctl(self->ro_fd, NVME_IOCTL_ADMIN_CMD, &c));
-	ASSERT_EQ(0, nv_sys_admin(true));
+	ASSERT_EQ(0, ut_sys_admin(true));
 	close(wo_fd);
 }
 

@@ -23,7 +23,9 @@
 #include <sys/stat.h>
 #include <sys/mman.h>
 #include <sys/types.h>
+#include <sys/syscall.h>
 #include <sys/uio.h>
+#include <linux/capability.h>
 #include <linux/fs.h>
 #include <linux/nvme_ioctl.h>
 
@@ -827,6 +829,26 @@ fail:
 	} while (0)
 
 /* SKIP in setup does not stop the test body with this harness: stop here. */
+/*
+ * CAP_SYS_ADMIN in the effective set on or off, to test as a user
+ * without it: 0 or -errno.
+ */
+static inline int ut_sys_admin(bool on)
+{
+	struct __user_cap_header_struct h = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct d[2];
+
+	if (syscall(SYS_capget, &h, d))
+		return -errno;
+	if (on)
+		d[0].effective |= 1u << CAP_SYS_ADMIN;
+	else
+		d[0].effective &= ~(1u << CAP_SYS_ADMIN);
+	return syscall(SYS_capset, &h, d) ? -errno : 0;
+}
+
 #define NEED_SETUP()			\
 	do {				\
 		if (self->skip)		\

@@ -175,21 +175,10 @@ FIXTURE_SETUP(zns)
 		SKIP(return, "URPT_ZNS_BDEV=%s: only that disk's variant runs",
 		     bdev);
 	}
-	if (!ut_exists(NB_ROOT)) {
+	if (!zd_setup(_metadata, &self->nb, &self->d, &variant->g)) {
 		self->skip = true;
-		SKIP(return, "%s missing (configfs, null_blk)", NB_ROOT);
+		return;
 	}
-	nb_cleanup_leftovers();
-	ret = zd_make(&self->nb, &variant->g, &what);
-	if (ret == -EINVAL || ret == -ENOENT) {
-		self->skip = true;
-		SKIP(return, "null_blk cannot make this zoned disk here (%s: %s)",
-		     what, strerror(-ret));
-	}
-	ASSERT_EQ(0, ret) TH_LOG("%s: %s", what, strerror(-ret));
-	ret = ut_disk_attach(&self->d, self->nb.dev, &what);
-	ASSERT_EQ(0, ret) TH_LOG("%s of zoned %s: %s", what, self->nb.dev,
-				 strerror(-ret));
 	self->lbs = self->d.info.logical_block_size;
 	self->zsize = zd_zone_bytes(&variant->g);
 	self->zblocks = self->zsize / self->lbs;
@@ -245,9 +234,13 @@ static int zn_ioctl(int fd, struct nvme_passthru_cmd64 *c)
 	return ret < 0 ? -errno : ret;
 }
 
-/* The same command through NVME_URING_CMD_IO: res, and dw0-1 in *result. */
-static int zn_uring(FIXTURE_DATA(zns) *self, const struct nvme_passthru_cmd64 *c,
-		    uint64_t *result)
+/*
+ * The same command as a uring command, cmd_op NVME_URING_CMD_IO or _IO_VEC
+ * (addr and data_len then an iovec array and its count): res, and dw0-1
+ * in *result.
+ */
+static int zn_uring_op(FIXTURE_DATA(zns) *self, uint32_t cmd_op,
+		       const struct nvme_passthru_cmd64 *c, uint64_t *result)
 {
 	struct io_uring *ring = &self->d.dev.ring;
 	struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
@@ -258,7 +251,7 @@ static int zn_uring(FIXTURE_DATA(zns) *self, const struct nvme_passthru_cmd64 *c
 	if (!sqe)
 		return -EBUSY;
 	io_uring_prep_rw(IORING_OP_URING_CMD, sqe, self->d.dev.fd, NULL, 0, 0);
-	sqe->cmd_op = NVME_URING_CMD_IO;
+	sqe->cmd_op = cmd_op;
 	u = (struct nvme_uring_cmd *)sqe->cmd;
 	memset(u, 0, 80);
 	u->opcode = c->opcode;
@@ -275,6 +268,12 @@ static int zn_uring(FIXTURE_DATA(zns) *self, const struct nvme_passthru_cmd64 *c
 	if (result)
 		*result = cqe.extra[0];
 	return cqe.res;
+}
+
+static int zn_uring(FIXTURE_DATA(zns) *self,
+		    const struct nvme_passthru_cmd64 *c, uint64_t *result)
+{
+	return zn_uring_op(self, NVME_URING_CMD_IO, c, result);
 }
 
 /* Zone Management Send through the ioctl. */
@@ -775,38 +774,6 @@ TEST_F(zns, append_refusals_and_zone_errors)
 	ASSERT_EQ(0, ioctl(self->d.direct_fd, BLKROSET, &zero));
 }
 
-/* A Zone Append of nblocks from nr iovecs, NVME_URING_CMD_IO_VEC: res. */
-static int zn_uring_append_vec(FIXTURE_DATA(zns) *self,
-			       const struct iovec *iov, uint32_t nr,
-			       uint64_t zslba, uint32_t nblocks,
-			       uint64_t *result)
-{
-	struct io_uring *ring = &self->d.dev.ring;
-	struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
-	struct nvme_uring_cmd *u;
-	struct ut_cqe cqe;
-	int ret;
-
-	if (!sqe)
-		return -EBUSY;
-	io_uring_prep_rw(IORING_OP_URING_CMD, sqe, self->d.dev.fd, NULL, 0, 0);
-	sqe->cmd_op = NVME_URING_CMD_IO_VEC;
-	u = (struct nvme_uring_cmd *)sqe->cmd;
-	memset(u, 0, 80);
-	u->opcode = OP_ZONE_APPEND;
-	u->nsid = 1;
-	u->addr = (uint64_t)(uintptr_t)iov;
-	u->data_len = nr;
-	u->cdw10 = (uint32_t)zslba;
-	u->cdw11 = zslba >> 32;
-	u->cdw12 = nblocks - 1;
-	ret = ut_submit_one_any(ring, &cqe);
-	if (ret)
-		return ret;
-	*result = cqe.extra[0];
-	return cqe.res;
-}
-
 /*
  * Two iovecs apart, neither starting nor ending on a page (512-byte
  * blocks): a disk with a virtual boundary (NVMe) could not take them as
@@ -838,8 +805,7 @@ TEST_F(zns, vectored_append_over_iovecs_with_gaps)
 	}
 	EXPECT_EQ(zslba(self, z), c.result);
 	/* The ring's vectored command, after it. */
-	ASSERT_EQ(0, zn_uring_append_vec(self, iov, 2, zslba(self, z),
-					 2 * each / self->lbs, &result));
+	ASSERT_EQ(0, zn_uring_op(self, NVME_URING_CMD_IO_VEC, &c, &result));
 	EXPECT_EQ(zslba(self, z) + 2 * each / self->lbs, result);
 	/* Both, in order, as two copies of the iovecs' data. */
 	zn_fill(&c, OP_READ, zslba(self, z), 4 * each / self->lbs - 1, 0,
@@ -886,22 +852,6 @@ TEST_F(zns, writes_follow_the_zone_rules)
 
 /* ---- permissions -------------------------------------------------------------- */
 
-static int zn_sys_admin(bool on)
-{
-	struct __user_cap_header_struct h = {
-		.version = _LINUX_CAPABILITY_VERSION_3,
-	};
-	struct __user_cap_data_struct d[2];
-
-	if (syscall(SYS_capget, &h, d))
-		return -errno;
-	if (on)
-		d[0].effective |= 1u << CAP_SYS_ADMIN;
-	else
-		d[0].effective &= ~(1u << CAP_SYS_ADMIN);
-	return syscall(SYS_capset, &h, d) ? -errno : 0;
-}
-
 TEST_F(zns, without_cap_sys_admin_a_read_only_node_reports_only)
 {
 	uint32_t z = self->nr_conv;
@@ -911,7 +861,7 @@ TEST_F(zns, without_cap_sys_admin_a_read_only_node_reports_only)
 	NEED_SETUP();
 	fd = open(self->d.path, O_RDONLY | O_CLOEXEC);
 	ASSERT_LE(0, fd);
-	ret = zn_sys_admin(false);
+	ret = ut_sys_admin(false);
 	if (ret) {
 		close(fd);
 		SKIP(return, "cannot drop CAP_SYS_ADMIN: %s", strerror(-ret));
@@ -924,7 +874,7 @@ TEST_F(zns, without_cap_sys_admin_a_read_only_node_reports_only)
 	zn_fill(&c, OP_ZONE_APPEND, zslba(self, z), 0, 0, self->buf,
 		self->lbs);
 	EXPECT_EQ(-EACCES, zn_ioctl(fd, &c));
-	ASSERT_EQ(0, zn_sys_admin(true));
+	ASSERT_EQ(0, ut_sys_admin(true));
 	close(fd);
 }
 

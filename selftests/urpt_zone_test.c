@@ -64,28 +64,14 @@ FIXTURE_VARIANT_ADD(zone, seq_4k) {
 
 FIXTURE_SETUP(zone)
 {
-	const char *what = "";
-	int ret;
-
 	ASSERT_TRUE(ut_exists(UT_CONTROL_PATH)) {
 		TH_LOG("%s missing: is urpt.ko loaded?", UT_CONTROL_PATH);
 	}
 	self->d.direct_fd = -1;
-	if (!ut_exists(NB_ROOT)) {
+	if (!zd_setup(_metadata, &self->nb, &self->d, &variant->g)) {
 		self->skip = true;
-		SKIP(return, "%s missing (configfs, null_blk)", NB_ROOT);
+		return;
 	}
-	nb_cleanup_leftovers();
-	ret = zd_make(&self->nb, &variant->g, &what);
-	if (ret == -EINVAL || ret == -ENOENT) {
-		self->skip = true;
-		SKIP(return, "null_blk cannot make this zoned disk here (%s: %s)",
-		     what, strerror(-ret));
-	}
-	ASSERT_EQ(0, ret) TH_LOG("%s: %s", what, strerror(-ret));
-	ret = ut_disk_attach(&self->d, self->nb.dev, &what);
-	ASSERT_EQ(0, ret) TH_LOG("%s of zoned %s: %s", what, self->nb.dev,
-				 strerror(-ret));
 	self->lbs = self->d.info.logical_block_size;
 	self->zsize = zd_zone_bytes(&variant->g);
 	self->nr_zones = zd_nr_zones(&variant->g);

@@ -15,6 +15,8 @@
 
 #include "urpt_fault.h"
 
+/* Needs kselftest_harness.h first: zd_setup() SKIPs and ASSERTs. */
+
 struct zd_geometry {
 	const char *name;	/* of the configfs item */
 	const char *blocksize;
@@ -84,6 +86,32 @@ static inline int zd_make(struct nb_disk *nb, const struct zd_geometry *g,
 	attrs[n++] = ma;
 	attrs[n] = NULL;
 	return nb_make(nb, g->name, attrs, what);
+}
+
+/*
+ * A fixture's setup: the disk of geometry g made and attached as d, or a
+ * SKIP (false) where this machine cannot make it.
+ */
+static inline bool zd_setup(struct __test_metadata *_metadata,
+			    struct nb_disk *nb, struct ut_disk *d,
+			    const struct zd_geometry *g)
+{
+	const char *what = "";
+	int ret;
+
+	if (!ut_exists(NB_ROOT))
+		SKIP(return false, "%s missing (configfs, null_blk)", NB_ROOT);
+	nb_cleanup_leftovers();
+	ret = zd_make(nb, g, &what);
+	if (ret == -EINVAL || ret == -ENOENT)
+		SKIP(return false,
+		     "null_blk cannot make this zoned disk here (%s: %s)",
+		     what, strerror(-ret));
+	ASSERT_EQ(0, ret) TH_LOG("%s: %s", what, strerror(-ret));
+	ret = ut_disk_attach(d, nb->dev, &what);
+	ASSERT_EQ(0, ret) TH_LOG("%s of zoned %s: %s", what, nb->dev,
+				 strerror(-ret));
+	return true;
 }
 
 #endif /* URPT_ZONED_H */
