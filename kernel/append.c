@@ -45,13 +45,48 @@ u32 urpt_append_max(struct block_device *bdev)
 }
 
 /*
+ * Would the segments of @iter leave a gap across the queue's virtual
+ * boundary @mask, so that they could not be one request? The test
+ * blk_rq_map_user_iov() makes for NVMe passthrough: iovecs with
+ * iov_iter_gap_alignment(), bvecs (a registered buffer, which ublk's
+ * zero copy fills with a request's own) one boundary at a time, as
+ * bvec_gap_to_prev() does.
+ */
+static bool urpt_append_gaps(const struct iov_iter *iter, unsigned long mask)
+{
+	const struct bio_vec *bv;
+	size_t left, skip, len;
+	unsigned long end = 0;
+	bool first = true;
+
+	if (!mask || !iov_iter_count(iter))
+		return false;
+	if (iter_is_iovec(iter))
+		return iov_iter_gap_alignment(iter) & mask;
+	if (!iov_iter_is_bvec(iter))
+		return false;
+	left = iov_iter_count(iter);
+	skip = iter->iov_offset;
+	for (bv = iter->bvec; left; bv++, skip = 0) {
+		if (bv->bv_len <= skip)
+			continue;
+		len = min_t(size_t, bv->bv_len - skip, left);
+		if (!first && ((end | (bv->bv_offset + skip)) & mask))
+			return true;
+		end = bv->bv_offset + skip + len;
+		left -= len;
+		first = false;
+	}
+	return false;
+}
+
+/*
  * The bio of an append of @iter (at most urpt_append_max() bytes) to the
  * zone at @offset; @opf is REQ_OP_ZONE_APPEND with its flags. Bounced,
  * which packs the data into whole pages, where it could not be one
  * request as it is: over more pages than the disk takes segments, or
- * several iovecs on a disk with a virtual boundary, which the gaps
- * between them may cross (6.1 ends the bio there, 6.13 and later WARN
- * when they split it).
+ * with gaps its virtual boundary forbids (6.1 and 6.12 end the bio
+ * there, 6.13 and later WARN when they split it).
  */
 int urpt_build_append(struct urpt_build *b, struct block_device *bdev,
 		      blk_opf_t opf, u64 offset, struct iov_iter *iter,
@@ -60,8 +95,7 @@ int urpt_build_append(struct urpt_build *b, struct block_device *bdev,
 	u32 pages = urpt_append_pages(bdev);
 
 	if (iov_iter_npages(iter, pages + 1) > pages ||
-	    (iter_is_iovec(iter) && iter->nr_segs > 1 &&
-	     queue_virt_boundary(bdev_get_queue(bdev))))
+	    urpt_append_gaps(iter, queue_virt_boundary(bdev_get_queue(bdev))))
 		bounce = true;
 	urpt_build_rw(b, bdev, opf, offset, iter, bounce);
 	if (WARN_ON_ONCE(!urpt_build_one_bio(b)))

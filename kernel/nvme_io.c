@@ -55,6 +55,8 @@ int urpt_nvme_status(blk_status_t status, bool write, u8 zone)
 {
 	unsigned int i;
 
+	BUILD_BUG_ON(ARRAY_SIZE(urpt_nvme_zone_statuses) !=
+		     URPT_RESULT_ZONE_MGMT + 1);
 	if (zone && (status == BLK_STS_IOERR || status == BLK_STS_TARGET))
 		return URPT_NVME_ERR(urpt_nvme_zone_statuses[zone]);
 	if (status == BLK_STS_MEDIUM)
@@ -74,11 +76,15 @@ int urpt_nvme_status(blk_status_t status, bool write, u8 zone)
 /*
  * The res of an NVMe command's completion: 0, an NVMe status, or -errno
  * where NVMe passthrough returns one too (-EAGAIN, -ENOMEM, -EFAULT...).
+ * A zone command that failed on a disk going away is -ENODEV: its zone
+ * status would send a log writer on to the next zone of a dead disk.
  */
-static int urpt_nvme_res(const struct urpt_result *r)
+static int urpt_nvme_res(struct urpt_dev *udev, const struct urpt_result *r)
 {
 	if (r->status == BLK_STS_OK)
 		return r->res < 0 ? r->res : 0;
+	if (r->zone && READ_ONCE(udev->dead))
+		return -ENODEV;
 	return urpt_nvme_status(r->status, r->write, r->zone);
 }
 
@@ -95,8 +101,8 @@ static void urpt_nvme_complete(struct io_uring_cmd *ioucmd,
 			       const struct urpt_result *r,
 			       unsigned int issue_flags)
 {
-	urpt_cmd_done(ioucmd, urpt_nvme_res(r), urpt_nvme_result(r),
-		      issue_flags);
+	urpt_cmd_done(ioucmd, urpt_nvme_res(ioucmd->file->private_data, r),
+		      urpt_nvme_result(r), issue_flags);
 }
 
 void urpt_nvme_init(void)
@@ -120,7 +126,7 @@ int urpt_nvme_submit(struct urpt_dev *udev, struct io_uring_cmd *ioucmd,
 	urpt_req_wait(udev, b, &r);
 	if (result)
 		*result = urpt_nvme_result(&r);
-	return urpt_nvme_res(&r);
+	return urpt_nvme_res(udev, &r);
 }
 
 /* A write to a disk that turned read-only, or to an active swap device. */

@@ -232,9 +232,9 @@ static int urpt_nvme_zone_select(struct blk_zone *zone, unsigned int idx,
 	struct urpt_nvme_select *sel = data;
 
 	sel->next = zone->start + zone->len;
-	if (WARN_ON_ONCE(sel->nr >= URPT_NVME_ZONE_BATCH))
-		return -EIO;
 	if (urpt_nvme_zone_selected(sel->op, zone->cond)) {
+		if (WARN_ON_ONCE(sel->nr >= URPT_NVME_ZONE_BATCH))
+			return -EIO;
 		sel->zone[sel->nr].start = zone->start;
 		sel->zone[sel->nr].len = zone->len;
 		sel->nr++;
@@ -268,7 +268,12 @@ static int urpt_nvme_zone_send_all(struct urpt_dev *udev, enum req_op op,
 		sel->nr = 0;
 		ret = blkdev_report_zones(bdev, sector, URPT_NVME_ZONE_BATCH,
 					  urpt_nvme_zone_select, sel);
-		if (ret <= 0)
+		if (ret < 0) {
+			/* A report's error, as Zone Management Receive's */
+			ret = urpt_nvme_zone_errno(udev, ret, false, 0);
+			goto out;
+		}
+		if (!ret)
 			break;
 		for (i = 0; i < sel->nr; i++) {
 			if (signal_pending(current)) {
@@ -277,16 +282,18 @@ static int urpt_nvme_zone_send_all(struct urpt_dev *udev, enum req_op op,
 			}
 			ret = urpt_bdev_zone_mgmt(bdev, op, sel->zone[i].start,
 						  sel->zone[i].len);
-			if (ret)
+			if (ret) {
+				ret = urpt_nvme_zone_errno(udev, ret, true,
+							   URPT_RESULT_ZONE_MGMT);
 				goto out;
+			}
 		}
 		sector = sel->next;
 		ret = 0;
 	}
 out:
 	kfree(sel);
-	return ret ? urpt_nvme_zone_errno(udev, ret, true,
-					  URPT_RESULT_ZONE_MGMT) : 0;
+	return ret;
 }
 
 /*

@@ -104,7 +104,7 @@ static void urpt_req_start(struct urpt_req *req, const struct urpt_build *b,
 	else if (op_is_zone_mgmt(op))
 		req->flags |= URPT_REQ_ZONE_MGMT;
 	/* Data written, not a flush or a discard. */
-	else if (((op == REQ_OP_WRITE && !(b->opf & REQ_PREFLUSH)) ||
+	else if (((op == REQ_OP_WRITE && (b->iter || b->zero_pages)) ||
 		  op == REQ_OP_WRITE_ZEROES) && bdev_is_zoned(b->bdev))
 		req->flags |= URPT_REQ_ZONE_WRITE;
 }
