@@ -48,8 +48,9 @@ static const u16 urpt_nvme_zone_statuses[] = {
  * The NVMe status of a failed bio. On a zone command (@zone,
  * URPT_RESULT_ZONE_*), the zone status that says most: the block layer
  * makes BLK_STS_IOERR of every zone error of an NVMe or null_blk disk,
- * and sd BLK_STS_TARGET of a ZBC disk's refused zone operation (ILLEGAL
- * REQUEST, invalid field), once urpt has checked the range itself.
+ * and sd BLK_STS_TARGET of a ZBC disk's (ILLEGAL REQUEST: an unaligned
+ * write, ASC 0x21, or an invalid field), once urpt has checked the range
+ * itself.
  */
 int urpt_nvme_status(blk_status_t status, bool write, u8 zone)
 {
