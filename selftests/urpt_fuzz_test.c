@@ -1238,7 +1238,10 @@ static void gen_exact_nvme(struct slot *s, struct io_uring_sqe *sqe)
 		n->data_len = 4096;
 		switch (below(3)) {
 		case 0:
-			n->cdw10 = 0x10 + below(0xe0);
+			/* A CNS urpt does not answer: 0x1c, the command sets, it does. */
+			do
+				n->cdw10 = 0x10 + below(0xe0);
+			while (n->cdw10 == 0x1c);
 			s->want = SC_INV_FIELD;
 			s->what = "identify CNS";
 			break;

@@ -281,6 +281,8 @@ disk_end zram
 # bio-based disk (no mq/) over the two hidden path disks.
 mpath_head() {
 	for d in /sys/block/nvme*n*; do
+		# a path (nvmeXcYnZ) is no head, even before its mq appears
+		case "${d##*/}" in nvme*c*n*) continue ;; esac
 		[ -e "$d/mq" ] && continue
 		# qemu puts its own prefix before the subsystem's nqn
 		case "$(cat "$d/device/subsysnqn" 2>/dev/null)" in *:urpt-mpath) ;; *) continue ;; esac
