@@ -24,15 +24,19 @@
 #define URPT_NVME_ZA_RZR	BIT(2)	/* zone attribute: reset recommended */
 #define URPT_NVME_ZONE_BATCH	32	/* zones a Select All reads at a time */
 
-/* ZRASF: the block layer's condition of the zones a report selects. */
+/*
+ * ZRASF: the block layer's condition of the zones a report selects, by
+ * the values of the ZNS specification (linux/nvme.h of 6.12.95 swaps its
+ * Full and Read Only).
+ */
 static const u8 urpt_nvme_zrasf_cond[] = {
-	[NVME_ZRASF_ZONE_STATE_EMPTY]		= BLK_ZONE_COND_EMPTY,
-	[NVME_ZRASF_ZONE_STATE_IMP_OPEN]	= BLK_ZONE_COND_IMP_OPEN,
-	[NVME_ZRASF_ZONE_STATE_EXP_OPEN]	= BLK_ZONE_COND_EXP_OPEN,
-	[NVME_ZRASF_ZONE_STATE_CLOSED]		= BLK_ZONE_COND_CLOSED,
-	[NVME_ZRASF_ZONE_STATE_FULL]		= BLK_ZONE_COND_FULL,
-	[NVME_ZRASF_ZONE_STATE_READONLY]	= BLK_ZONE_COND_READONLY,
-	[NVME_ZRASF_ZONE_STATE_OFFLINE]		= BLK_ZONE_COND_OFFLINE,
+	[1] = BLK_ZONE_COND_EMPTY,
+	[2] = BLK_ZONE_COND_IMP_OPEN,
+	[3] = BLK_ZONE_COND_EXP_OPEN,
+	[4] = BLK_ZONE_COND_CLOSED,
+	[5] = BLK_ZONE_COND_FULL,
+	[6] = BLK_ZONE_COND_READONLY,
+	[7] = BLK_ZONE_COND_OFFLINE,
 };
 
 /*
